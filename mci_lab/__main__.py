@@ -16,9 +16,12 @@ def _parser() -> argparse.ArgumentParser:
                        ("serve", "run the lab in the foreground"),
                        ("down", "stop the lab and remove every namespace and daemon it started"),
                        ("status", "show endpoints, namespaces, daemons, tunnels and BGP sessions"),
-                       ("endpoints", "print the endpoints as JSON")):
+                       ("endpoints", "print the endpoints as JSON"),
+                       ("seed", "create a scenario's pre-existing networks and instances (idempotent)")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--state-dir", type=Path, default=lab.DEFAULT_STATE_DIR)
+        if name == "seed":
+            command.add_argument("scenario")
         if name in ("up", "serve"):
             command.add_argument("--delays", choices=("instant", "realistic"), default="instant")
             command.add_argument("--time-scale", type=float, default=None,
@@ -41,15 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     state_dir = args.state_dir.resolve()
     if args.command == "up":
-        endpoints = lab.up(_options(args))
-        print(json.dumps(endpoints, indent=2, sort_keys=True))
+        started, endpoints = lab.up(_options(args))
+        print(json.dumps({"started": started, "endpoints": endpoints}, indent=2, sort_keys=True))
     elif args.command == "serve":
         lab.serve(_options(args))
     elif args.command == "down":
-        lab.down(state_dir)
-        print(f"lab: down ({state_dir})")
+        stopped = lab.down(state_dir)
+        print(json.dumps({"stopped": stopped, "state_dir": str(state_dir)}))
     elif args.command == "status":
         print(lab.status(state_dir))
+    elif args.command == "seed":
+        from mci_lab import scenarios  # the SDKs load only when seeding
+
+        seeded = scenarios.seed(args.scenario, state_dir, with_namespaces=lab.read_options(state_dir)["dataplane"])
+        print(scenarios.to_json(seeded))
     elif args.command == "endpoints":
         print(json.dumps(lab.read_endpoints(state_dir), indent=2, sort_keys=True))
     return 0

@@ -24,6 +24,7 @@ from mci_lab.profiles import delay_profile, fault_profile
 
 DEFAULT_STATE_DIR = REPO_ROOT / ".lab"
 ENDPOINTS_FILE = "endpoints.json"
+OPTIONS_FILE = "lab.json"
 PID_FILE = "lab.pid"
 STATUS_FILE = "status.txt"
 RECONCILE_INTERVAL = 1.0
@@ -94,6 +95,9 @@ class Lab:
         for cloud in emulators.CLOUDS:
             self.running[cloud] = serve_emulator(emulators.build(cloud, self.ctx), self.ctx)
         endpoints = {cloud: item.endpoint for cloud, item in self.running.items()}
+        options = {"prefix": self.options.prefix, "dataplane": self.options.dataplane, "delays": self.options.delays,
+                   "faults": self.options.faults, "timers": self.options.timers}
+        _write_json(self.options.state_dir / OPTIONS_FILE, options)
         _write_json(self.options.state_dir / ENDPOINTS_FILE, endpoints)
         return endpoints
 
@@ -153,11 +157,11 @@ def running_pid(state_dir: Path) -> int | None:
     return pid
 
 
-def up(options: LabOptions, timeout: float = 60.0) -> dict[str, str]:
-    """Start the lab in the background (no-op when it already runs); return its endpoints."""
+def up(options: LabOptions, timeout: float = 60.0) -> tuple[bool, dict[str, str]]:
+    """Start the lab in the background (no-op when it already runs): (started, endpoints)."""
     state_dir = options.state_dir
     if running_pid(state_dir):
-        return read_endpoints(state_dir)
+        return False, read_endpoints(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / ENDPOINTS_FILE).unlink(missing_ok=True)
     log = (state_dir / "lab.log").open("ab")
@@ -168,15 +172,15 @@ def up(options: LabOptions, timeout: float = 60.0) -> dict[str, str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if (state_dir / PID_FILE).exists() and (state_dir / ENDPOINTS_FILE).exists():
-            return read_endpoints(state_dir)
+            return True, read_endpoints(state_dir)
         if process.poll() is not None:
             raise RuntimeError(f"the lab exited with {process.returncode}; see {state_dir / 'lab.log'}")
         time.sleep(0.1)
     raise RuntimeError(f"the lab did not start within {timeout:g}s; see {state_dir / 'lab.log'}")
 
 
-def down(state_dir: Path, timeout: float = 30.0) -> None:
-    """Stop the lab by PID, then remove anything the data plane left behind."""
+def down(state_dir: Path, timeout: float = 30.0) -> bool:
+    """Stop the lab by PID, then remove anything the data plane left behind; True if it ran."""
     pid = running_pid(state_dir)
     if pid:
         os.kill(pid, signal.SIGTERM)
@@ -188,6 +192,7 @@ def down(state_dir: Path, timeout: float = 30.0) -> None:
     remove_leftovers(state_dir)
     for name in (PID_FILE, ENDPOINTS_FILE, STATUS_FILE):
         (state_dir / name).unlink(missing_ok=True)
+    return pid is not None
 
 
 def remove_leftovers(state_dir: Path) -> None:
@@ -199,6 +204,11 @@ def remove_leftovers(state_dir: Path) -> None:
 
 def read_endpoints(state_dir: Path) -> dict[str, str]:
     return json.loads((state_dir / ENDPOINTS_FILE).read_text(encoding="utf-8"))
+
+
+def read_options(state_dir: Path) -> dict:
+    """How the running lab was started (prefix, data plane on or off, profiles)."""
+    return json.loads((state_dir / OPTIONS_FILE).read_text(encoding="utf-8"))
 
 
 def status(state_dir: Path) -> str:

@@ -4,7 +4,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${MCI_VENV:-$ROOT/.venv}
-COPY=$ROOT/.cache/sanity/ansible_collections/multicloud/interconnect
+# Outside the repository: inside it, ansible-test would list files with the outer git and skip them all.
+COPY=${MCI_SANITY_DIR:-${TMPDIR:-/tmp}/mci-sanity}/ansible_collections/multicloud/interconnect
 
 # ansible-test bootstraps pip by downloading get-pip.py; this offline stand-in (from CPython's
 # ensurepip wheel, then PyPI) is what it finds in its cache instead.

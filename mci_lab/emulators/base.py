@@ -301,7 +301,8 @@ class QuietRequestHandler(WSGIRequestHandler):
 def serve(emulator: Emulator, ctx: LabContext, port: int = 0) -> RunningEmulator:
     """Serve one emulator on 127.0.0.1 (port 0: any free port) in a daemon thread."""
     server = make_server("127.0.0.1", port, LabMiddleware(emulator, ctx), threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name=f"mci-{emulator.cloud}", daemon=True)
+    # A short poll interval: stop() waits up to one interval for the loop to notice the shutdown.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"mci-{emulator.cloud}", daemon=True)
     thread.start()
     return RunningEmulator(emulator, server, thread)
 

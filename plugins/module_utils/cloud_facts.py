@@ -19,6 +19,7 @@ to_cloud_names / from_cloud_names):
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 # ---------------------------------------------------------------------------
@@ -155,6 +156,34 @@ def asn_problem(cloud: str, asn: int) -> str | None:
         return "ASN %d is reserved by %s" % (asn, cloud)
     if not _in_ranges(asn, ASN_RANGES[cloud]):
         return "ASN %d is outside the private range %s accepts (%s)" % (asn, cloud, _describe_ranges(ASN_RANGES[cloud]))
+    return None
+
+
+def peer_asn_problem(peer_cloud: str, asn: int) -> str | None:
+    """Why a `peer_cloud` gateway would refuse `asn` on the other end of a BGP session, or None."""
+    if asn in RESERVED_ASNS.get(peer_cloud, frozenset()):
+        return "ASN %d is reserved by %s, so a %s peer cannot use it" % (asn, peer_cloud, peer_cloud)
+    return None
+
+
+def inside_cidr_problem(cloud: str, cidr: str) -> str | None:
+    """Why `cidr` cannot be a tunnel inside /30 on a `cloud` gateway, or None when it can."""
+    try:
+        network = ipaddress.ip_network(cidr, strict=True)
+    except ValueError as error:
+        return "not a valid network (%s)" % error
+    if network.version != 4 or network.prefixlen != INSIDE_PREFIX_LENGTH:
+        return "tunnel inside networks must be IPv4 /%d" % INSIDE_PREFIX_LENGTH
+    if not network.subnet_of(ipaddress.ip_network(LINK_LOCAL_CIDR)):
+        return "tunnel inside networks must lie in %s" % LINK_LOCAL_CIDR
+    if cloud == "aws" and str(network) in AWS_RESERVED_INSIDE_CIDRS:
+        return "AWS reserves %s (reserved: %s)" % (network, ", ".join(AWS_RESERVED_INSIDE_CIDRS))
+    if cloud == "alibaba" and str(network) in ALIBABA_RESERVED_TUNNEL_CIDRS:
+        return "Alibaba reserves %s (reserved: %s)" % (network, ", ".join(ALIBABA_RESERVED_TUNNEL_CIDRS))
+    if cloud == "azure":
+        first, last = ipaddress.ip_address(AZURE_APIPA_FIRST), ipaddress.ip_address(AZURE_APIPA_LAST)
+        if not (first <= network.network_address and network.broadcast_address <= last):
+            return "Azure custom APIPA addresses must lie in %s-%s" % (AZURE_APIPA_FIRST, AZURE_APIPA_LAST)
     return None
 
 
@@ -781,3 +810,184 @@ TUNNEL_LIMITS = {
         "endpoints": 1,
     },
 }
+
+# ---------------------------------------------------------------------------
+# Alibaba Cloud VPN API rules (added for the alibaba_* modules; checked before any call)
+# ---------------------------------------------------------------------------
+
+# A customer gateway's public address must not lie in these ranges.
+# Source: help.aliyun.com VPN "customer gateway" doc (CLOUD_FACTS.md 1.4).
+ALIBABA_CUSTOMER_GATEWAY_FORBIDDEN_CIDRS = ("100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.0.0.0/8")
+# A customer gateway takes any 32-bit ASN (45104 stays reserved, see RESERVED_ASNS["alibaba"]).
+# Source: help.aliyun.com VPN "customer gateway" doc.
+ALIBABA_CUSTOMER_GATEWAY_ASN_RANGE = (1, 4294967295)
+# VPN gateway destination routes: 0.0.0.0/0 is refused, and anything overlapping 100.64.0.0/10
+# breaks negotiation. Source: CreateVpnRouteEntry API doc "Limits"; ROS ALIYUN::VPC::VpnRouteEntry.
+ALIBABA_VPN_ROUTE_FORBIDDEN_DESTINATIONS = ("0.0.0.0/0",)
+ALIBABA_VPN_ROUTE_FORBIDDEN_OVERLAPS = ("100.64.0.0/10",)
+# VPN gateway destination route weights: 0 (standby) or 100 (active). Source: CreateVpnRouteEntry.
+ALIBABA_VPN_ROUTE_WEIGHTS = (0, 100)
+# VPC route table entries whose next hop is a VPN gateway cannot be a default route [U: the lab
+# enforces it as CLOUD_FACTS.md 4.5 "Alibaba 0/0 route ban" asks; not seen in the CreateRouteEntry doc].
+ALIBABA_VPC_ROUTE_NO_DEFAULT_NEXT_HOPS = ("VpnGateway",)
+# VPC CIDR: masks 8-28, default 172.16.0.0/12, never inside these ranges.
+# Source: Alibaba CreateVpc API doc (CidrBlock; custom blocks "other than 100.64.0.0/10,
+# 224.0.0.0/4, 127.0.0.0/8, or 169.254.0.0/16").
+ALIBABA_VPC_DEFAULT_CIDR = "172.16.0.0/12"
+ALIBABA_VPC_PREFIX_LENGTHS = (8, 28)
+ALIBABA_VPC_FORBIDDEN_CIDRS = ("100.64.0.0/10", "224.0.0.0/4", "127.0.0.0/8", "169.254.0.0/16")
+# vSwitch CIDR: masks 16-29; the first and the last three addresses belong to the cloud.
+# Source: Alibaba CreateVSwitch API doc.
+ALIBABA_VSWITCH_PREFIX_LENGTHS = (16, 29)
+ALIBABA_VSWITCH_RESERVED_FIRST = 1
+ALIBABA_VSWITCH_RESERVED_LAST = 3
+# VPC custom route destinations must not be, or lie in, 100.64.0.0/10. Source: CreateRouteEntry doc.
+ALIBABA_ROUTE_FORBIDDEN_CIDRS = ("100.64.0.0/10",)
+# IkeConfig.IkeMode values, the default first. Source: CreateVpnConnection doc (IkeMode main|aggressive).
+ALIBABA_IKE_MODES = ("main", "aggressive")
+# BgpConfig.TunnelCidr / TunnelBgpConfig.TunnelCidr: a /30 of 169.254.0.0/16 but none of these.
+# Source: alibabacloud-vpc20160428 CreateVpnConnectionRequest (BgpConfig.TunnelCidr doc).
+ALIBABA_RESERVED_TUNNEL_CIDRS = (
+    "169.254.0.0/30", "169.254.1.0/30", "169.254.2.0/30", "169.254.3.0/30",
+    "169.254.4.0/30", "169.254.5.0/30", "169.254.6.0/30", "169.254.169.252/30",
+)
+
+# ---------------------------------------------------------------------------
+# AWS Site-to-Site VPN API rules (added for the aws_* modules and the AWS emulator)
+# ---------------------------------------------------------------------------
+
+# ASN a customer gateway gets when none is given. Source: Kotlin SDK CreateCustomerGatewayRequest.
+AWS_DEFAULT_CUSTOMER_GATEWAY_ASN = 65000
+# Customer gateway ASNs: BgpAsn takes 1-2147483647, larger (32-bit) ASNs go in BgpAsnExtended.
+# Source: Kotlin SDK CreateCustomerGatewayRequest (CLOUD_FACTS.md 1.1 "Customer-gateway ASN").
+AWS_CUSTOMER_GATEWAY_ASN_RANGES = {"BgpAsn": (1, 2147483647), "BgpAsnExtended": (2147483648, 4294967295)}
+# Numeric tunnel options, keyed by the TunnelOption (response) field name: (minimum, maximum or
+# None). The rekey margin is also at most half the phase 2 lifetime; lifetimes are in
+# IKE_CAPABILITIES["aws"]. Source: API_VpnTunnelOptionsSpecification; aws-sdk-js-v3
+# (CLOUD_FACTS.md 1.1 rekey margin, rekey fuzz, replay window and DPD rows).
+AWS_TUNNEL_OPTION_RANGES = {
+    "RekeyMarginTimeSeconds": (60, None),
+    "RekeyFuzzPercentage": (0, 100),
+    "ReplayWindowSize": (64, 2048),
+    "DpdTimeoutSeconds": (30, None),
+}
+# Enumerated tunnel options (response field name -> values). Source: API_VpnTunnelOptionsSpecification.
+AWS_TUNNEL_OPTION_CHOICES = {
+    "DpdTimeoutAction": ("clear", "none", "restart"),
+    "StartupAction": ("add", "start"),
+}
+# What AWS uses for a tunnel option the request leaves out (response field names; lifetimes and
+# algorithms are in IKE_CAPABILITIES["aws"]). Source: API_VpnTunnelOptionsSpecification
+# (CLOUD_FACTS.md 1.1: rekey margin 270 (some SDK docs say 540), rekey fuzz 100, replay window
+# 1024, DPD timeout 30 / action clear, startup action add).
+AWS_TUNNEL_OPTION_DEFAULTS = {
+    "RekeyMarginTimeSeconds": 270,
+    "RekeyFuzzPercentage": 100,
+    "ReplayWindowSize": 1024,
+    "DpdTimeoutSeconds": 30,
+    "DpdTimeoutAction": "clear",
+    "StartupAction": "add",
+    "EnableTunnelLifecycleControl": False,
+}
+# AWS's generic customer gateway configuration document: dead peer detection every 10 s (3 misses
+# make the 30 s default timeout) and BGP hold time 30 s. Source: the CustomerGatewayConfiguration
+# AWS returns (CLOUD_FACTS.md 4.4 "AWS BGP (sample CGW config)"; moto keeps a copy of one).
+AWS_DPD_INTERVAL_SECONDS = 10
+AWS_BGP_HOLD_TIME_SECONDS = 30
+
+# ---------------------------------------------------------------------------
+# GCP Cloud VPN and DigitalOcean API rules (added for the GCP and DigitalOcean emulators)
+# ---------------------------------------------------------------------------
+
+# A peer VPN gateway (external VPN gateway interface) needs a public address: RFC 1918 and the
+# shared address space 100.64.0.0/10 are refused. Source: CLOUD_FACTS.md 1.3 "Peer IP" [S]
+# (princessokafor.dev HA VPN post; hashicorp/terraform-provider-google#7639).
+GCP_PEER_FORBIDDEN_CIDRS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+# External VPN gateway redundancy types and the number of interfaces each one takes.
+# Source: Compute API ExternalVpnGateway.RedundancyType (CLOUD_FACTS.md 1.3).
+GCP_EXTERNAL_GATEWAY_INTERFACES = {"SINGLE_IP_INTERNALLY_REDUNDANT": 1, "TWO_IPS_REDUNDANCY": 2, "FOUR_IPS_REDUNDANCY": 4}
+# Every subnet gives up its first two addresses (network, default gateway) and its last two
+# (second-to-last, broadcast). Source: cloud.google.com/vpc/docs/subnets "unusable addresses" [U].
+GCP_SUBNET_RESERVED_FIRST = 2
+GCP_SUBNET_RESERVED_LAST = 2
+
+# VPC ranges: RFC 1918 only, /16 to /28, a generated /20 when none is given.
+# Source: docs.digitalocean.com/glossary/network-size-range; pydo vpcs.create (CLOUD_FACTS.md 1.5).
+DIGITALOCEAN_VPC_ALLOWED_CIDRS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+DIGITALOCEAN_VPC_PREFIX_LENGTHS = (16, 28)
+DIGITALOCEAN_VPC_DEFAULT_PREFIX_LENGTH = 20
+# API budget per token. Source: DO OpenAPI shared/headers.yml (CLOUD_FACTS.md 1.5 and 4.1).
+DIGITALOCEAN_API_REQUESTS_PER_HOUR = 5000
+DIGITALOCEAN_API_REQUESTS_PER_MINUTE = 250
+
+# ---------------------------------------------------------------------------
+# Provisioning times (real-cloud seconds, keyed "cloud.kind"): the lab's realistic delay profile
+# keeps these proportions. Sources: CLOUD_FACTS.md 4.2 and the rows it cites: Azure VNG 39 m 4 s,
+# connection 1 m 55 s, LNG 25 s (public multi-cloud terraform apply log; azure-docs aws-bgp.md);
+# AWS VPN connection 6 m 36 s, VGW 27-47 s, CGW 12-19 s, TGW 1 m 18 s, VPC attachment 2 m 1 s,
+# NAT gateway ~1.5-2 min (same log; steampipe-plugin-aws#486); GCP HA VPN gateway 12 s, external
+# gateway 13 s, router 13 s, tunnel 15 s (same log). Alibaba: no measured value found [U]: the
+# API docs only say "asynchronous, minutes"; 2 minutes for a gateway is our assumption.
+# DigitalOcean droplet ~30 s [U].
+# ---------------------------------------------------------------------------
+PROVISIONING_SECONDS = {
+    "aws.vpn_gateway": 37.0,
+    "aws.vpn_gateway_attachment": 20.0,
+    "aws.customer_gateway": 15.0,
+    "aws.vpn_connection": 396.0,
+    "aws.nat_gateway": 105.0,
+    "aws.transit_gateway": 78.0,
+    "aws.transit_gateway_attachment": 121.0,
+    "aws.instance": 30.0,
+    "azure.virtual_network_gateway": 2344.0,
+    "azure.connection": 115.0,
+    "azure.local_network_gateway": 25.0,
+    "azure.public_ip": 5.0,
+    "azure.virtual_network": 5.0,
+    "azure.route_table": 5.0,
+    "azure.network_interface": 5.0,
+    "gcp.network": 12.0,
+    "gcp.subnetwork": 12.0,
+    "gcp.vpn_gateway": 12.0,
+    "gcp.external_vpn_gateway": 13.0,
+    "gcp.router": 13.0,
+    "gcp.vpn_tunnel": 15.0,
+    "gcp.instance": 20.0,
+    "alibaba.vpn_gateway": 120.0,
+    "alibaba.vpn_connection": 30.0,
+    "alibaba.customer_gateway": 5.0,
+    "alibaba.vpn_route_entry": 10.0,
+    "alibaba.route_entry": 5.0,
+    "alibaba.instance": 30.0,
+    "digitalocean.droplet": 30.0,
+    "digitalocean.vpc": 2.0,
+}
+
+# ---------------------------------------------------------------------------
+# BGP timers of the managed VPN gateways (added for the lab data plane's "cloud" timer profile)
+# ---------------------------------------------------------------------------
+# Keepalive / hold time in seconds each cloud's gateway uses on its BGP sessions. Clouds not listed
+# have no documented value (the lab then keeps BIRD's defaults). Source: CLOUD_FACTS.md 4.4
+# (AWS sample CGW config "adjusted to provide more rapid detection"; Azure 60/180, no BFD over VPN;
+# GCP Cloud Router 20/60, configurable).
+BGP_TIMERS_SECONDS = {
+    "aws": {"keepalive": 10, "hold": AWS_BGP_HOLD_TIME_SECONDS},
+    "azure": {"keepalive": 60, "hold": 180},
+    "gcp": {"keepalive": 20, "hold": 60},
+}
+
+# ---------------------------------------------------------------------------
+# GCP Cloud Router BGP settings (added for the gcp_router module; checked before any call)
+# ---------------------------------------------------------------------------
+# BGP keepalive interval in seconds (minimum, maximum); the default (20) is BGP_TIMERS_SECONDS["gcp"].
+# Source: Compute API RouterBgp.keepaliveInterval; router/how-to/managing-bgp-timers (CLOUD_FACTS.md 1.3
+# "BGP timers") [U: the 20-60 bounds are not quoted in CLOUD_FACTS.md].
+GCP_BGP_KEEPALIVE_RANGE_SECONDS = (20, 60)
+# BFD transmit/receive intervals in milliseconds and the detection multiplier (minimum, maximum).
+# Source: Compute API RouterBgpPeerBfd (CLOUD_FACTS.md 1.3 "BFD": 1000-30000 ms, multiplier default 5)
+# [U: multiplier bounds 5-16].
+GCP_BFD_INTERVAL_RANGE_MS = (1000, 30000)
+GCP_BFD_MULTIPLIER_RANGE = (5, 16)
+# Priority (MED) of the routes Cloud Router advertises to one peer; lower wins.
+# Source: gcloud compute routers add-bgp-peer --advertised-route-priority [U: 0-65535].
+GCP_ADVERTISED_ROUTE_PRIORITY_RANGE = (0, 65535)

@@ -1,0 +1,1 @@
+"""Pure renderers: model pieces -> configuration text. No I/O, testable without root."""
