@@ -36,6 +36,7 @@ class Instance:
     private_ip: str
     model_id: str  # the data plane's host id
     namespace: str = ""
+    run_dir: str = ""  # bind-mounted over /run inside the namespace (per-host wireguard sockets)
 
 
 @dataclass
@@ -160,7 +161,9 @@ def attach_namespaces(state_dir: Path, seeded: Seeded, timeout: float = HOSTS_TI
         state = LabState.load(state_file)
         hosts = state.hosts if state else {}
         for instance in seeded.instances:
-            instance.namespace = hosts.get(instance.model_id, {}).get("namespace", "")
+            recorded = hosts.get(instance.model_id, {})
+            instance.namespace = recorded.get("namespace", "")
+            instance.run_dir = recorded.get("run_dir", "")
         if all(instance.namespace for instance in seeded.instances):
             return
         if time.monotonic() >= deadline:

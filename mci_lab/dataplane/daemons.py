@@ -19,7 +19,8 @@ from . import netns
 CHARON_BINARY = "/usr/sbin/charon-systemd"
 BIRD_BINARY = "/usr/sbin/bird"
 WIREGUARD_GO_BINARY = "/usr/bin/wireguard-go"
-REQUIRED_BINARIES = ("ip", "iptables", "iptables-restore", "sysctl", CHARON_BINARY, "swanctl", BIRD_BINARY, "birdc")
+REQUIRED_BINARIES = ("ip", "nsenter", "unshare", "iptables", "iptables-restore", "sysctl", CHARON_BINARY, "swanctl",
+                     BIRD_BINARY, "birdc")
 
 # Our own children, so that stopped daemons are reaped and never linger as zombies.
 _CHILDREN: dict[int, subprocess.Popen] = {}
@@ -47,17 +48,24 @@ def start_in_namespace(namespace: str, argv: list[str], output: Path, env: dict[
     command = ["ip", "netns", "exec", namespace]
     if env:
         command += ["env", *[f"{k}={v}" for k, v in env.items()]]
-    if run_dir is not None:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        command += ["sh", "-c", 'mount --bind "$0" /run && exec "$@"', str(run_dir), *argv]
-    else:
-        command += argv
+    command += with_private_run(run_dir, argv) if run_dir is not None else argv
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "ab") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True, close_fds=True)
     _CHILDREN[proc.pid] = proc
     return proc.pid
+
+
+def with_private_run(run_dir: Path, argv: list[str]) -> list[str]:
+    """``argv`` with ``run_dir`` bind-mounted over /run in a mount namespace of its own.
+
+    The explicit ``unshare --mount --propagation slave`` guarantees the bind mount can never land
+    on (or propagate to) the host's /run, whatever entered the network namespace before.
+    """
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return ["unshare", "--mount", "--propagation", "slave",
+            "sh", "-c", 'mount --bind "$0" /run && exec "$@"', str(run_dir), *argv]
 
 
 def is_running(pid: int, binary: str) -> bool:
@@ -96,11 +104,11 @@ def stop(pid: int, binary: str, timeout: float = 5.0) -> None:
 
 def stop_many(processes: list[tuple[int, str]], timeout: float = 5.0) -> None:
     """Stop several daemons at once: SIGTERM to all, then wait, then SIGKILL what is left."""
-    running = [(pid, binary) for pid, binary in processes if is_running(pid, binary)]
-    for pid, _ in running:
+    running = [pid for pid, binary in processes if is_running(pid, binary)]
+    for pid in running:
         _signal(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    for pid, _ in running:
+    for pid in running:
         if not _wait_gone(pid, max(0.0, deadline - time.monotonic())):
             _signal(pid, signal.SIGKILL)
             _wait_gone(pid, 2.0)
@@ -264,7 +272,7 @@ def start_wireguard_go(namespace: str, run_dir: Path, ifname: str, log_path: Pat
 
 def wg(namespace: str, run_dir: Path, *args: str) -> str:
     """Run ``wg`` against the instance's UAPI sockets (its /run)."""
-    return netns.netns_exec(namespace, ["sh", "-c", 'mount --bind "$0" /run && exec wg "$@"', str(run_dir), *args]).stdout
+    return netns.netns_exec(namespace, with_private_run(run_dir, ["wg", *args])).stdout
 
 
 def wait_for_wireguard(namespace: str, run_dir: Path, ifname: str, timeout: float = 5.0) -> None:

@@ -63,8 +63,14 @@ def ip_batch(namespace: str, commands: list[str]) -> None:
 
 def netns_exec(namespace: str, argv: list[str], check: bool = True, input_text: str | None = None,
                timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """A short command in the namespace's network stack (sysctl, iptables, ping, ...).
+
+    ``nsenter --net`` joins only the network namespace; ``ip netns exec`` would also copy the
+    whole mount table into a new mount namespace, which gets slower with every lab namespace.
+    """
     _require_lab_namespace(namespace)
-    return run(["ip", "netns", "exec", namespace, *argv], input_text=input_text, check=check, timeout=timeout)
+    return run(["nsenter", f"--net={NETNS_DIR / namespace}", *argv], input_text=input_text, check=check,
+               timeout=timeout)
 
 
 # --------------------------------------------------------------------------- namespaces
@@ -79,10 +85,11 @@ def list_namespaces(prefix: str) -> list[str]:
     return sorted(p.name for p in NETNS_DIR.iterdir() if p.name.startswith(prefix))
 
 
-def add_namespace(namespace: str) -> None:
+def add_namespace(namespace: str, bridges: tuple[str, ...] = ()) -> None:
+    """A new namespace with lo up and the given (empty, up) bridges."""
     _require_lab_namespace(namespace)
     run(["ip", "netns", "add", namespace])
-    ip(namespace, "link", "set", "lo", "up")
+    ip_batch(namespace, ["link set lo up"] + [c for b in bridges for c in (f"link add {b} type bridge", f"link set {b} up")])
 
 
 def delete_namespace(namespace: str) -> None:
@@ -114,14 +121,24 @@ def create_bridge(namespace: str, name: str) -> None:
     ip_batch(namespace, [f"link add {name} type bridge", f"link set {name} up"])
 
 
+def veth_create_command(if_a: str, mac_a: str, ns_b: str, if_b: str, mac_b: str, bridge_a: str | None = None) -> str:
+    """``ip -n A`` batch line: a veth made inside A, its own end up (on ``bridge_a``), the peer
+    moved straight into ``ns_b`` (never into the host's namespace)."""
+    _require_lab_namespace(ns_b)
+    master = f" master {bridge_a}" if bridge_a else ""
+    return f"link add {if_a} address {mac_a}{master} up type veth peer name {if_b} address {mac_b} netns {ns_b}"
+
+
+def veth_peer_commands(if_b: str, bridge_b: str | None = None) -> list[str]:
+    """``ip -n B`` batch lines that bring the moved peer up (on ``bridge_b``)."""
+    return ([f"link set {if_b} master {bridge_b}"] if bridge_b else []) + [f"link set {if_b} up"]
+
+
 def create_veth(ns_a: str, if_a: str, mac_a: str, ns_b: str, if_b: str, mac_b: str,
                 bridge_a: str | None = None, bridge_b: str | None = None) -> None:
-    """A veth pair made inside ``ns_a`` with its peer moved straight into ``ns_b``."""
-    _require_lab_namespace(ns_b)
-    ip(ns_a, "link", "add", if_a, "address", mac_a, "type", "veth", "peer", "name", if_b, "address", mac_b,
-       "netns", ns_b)
-    ip_batch(ns_a, ([f"link set {if_a} master {bridge_a}"] if bridge_a else []) + [f"link set {if_a} up"])
-    ip_batch(ns_b, ([f"link set {if_b} master {bridge_b}"] if bridge_b else []) + [f"link set {if_b} up"])
+    """One veth pair between two lab namespaces (see veth_create_command)."""
+    ip_batch(ns_a, [veth_create_command(if_a, mac_a, ns_b, if_b, mac_b, bridge_a)])
+    ip_batch(ns_b, veth_peer_commands(if_b, bridge_b))
 
 
 def delete_link(namespace: str, ifname: str) -> None:
@@ -153,10 +170,10 @@ def sync_addresses(namespace: str, wanted: dict[str, set[str]], managed_ifs: set
     ip_batch(namespace, commands)
 
 
-def add_address(namespace: str, ifname: str, address: str) -> None:
-    current = ipv4_addresses(namespace).get(ifname, set())
-    commands = [] if address in current else [f"addr add {address} dev {ifname}"]
-    ip_batch(namespace, commands + [f"link set {ifname} up"])
+def add_addresses(namespace: str, ifname: str, addresses: list[str], known_empty: bool = False) -> None:
+    """Add addresses an interface lacks and set it up (``known_empty``: skip reading, e.g. a new TUN)."""
+    current = set() if known_empty else ipv4_addresses(namespace).get(ifname, set())
+    ip_batch(namespace, [f"addr add {a} dev {ifname}" for a in addresses if a not in current] + [f"link set {ifname} up"])
 
 
 # --------------------------------------------------------------------------- routes

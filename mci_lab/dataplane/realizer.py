@@ -34,7 +34,7 @@ from .layout import Layout
 from .model import BgpStatus, StatusSnapshot, Topology, TunnelStatus
 from .naming import Names
 from .observe import Observer
-from .plan import ROUTE_PROTO, TUN_PREFIX, BirdSpec, CharonSpec, NamespaceSpec, Plan, RouteSpec, VethSpec, build_plan
+from .plan import ROUTE_PROTO, TUN_PREFIX, BirdSpec, CharonSpec, NamespaceSpec, Plan, RouteSpec, build_plan
 from .state import DaemonRecord, LabState, NamespaceRecord
 from .timers import check_profile
 
@@ -59,6 +59,7 @@ class Realizer:
         self._plan = Plan()
         self._observer = Observer()
         self._latest = StatusSnapshot()
+        self._latest_at = float("-inf")
         self._fresh: set[str] = set()  # namespaces created by the running apply (known empty)
         loaded = LabState.load(self.layout.state_file)
         if loaded is not None and loaded.prefix != prefix:
@@ -92,10 +93,17 @@ class Realizer:
             self._fresh = set()
             self._save()
 
-    def snapshot(self) -> StatusSnapshot:
-        """Read every daemon now; also kept as ``latest()`` for cheap status answers."""
+    def snapshot(self, max_age: float = 0.0) -> StatusSnapshot:
+        """Read every daemon now, or return the last read if it is at most ``max_age`` seconds old.
+
+        Emulators answering API calls can pass e.g. ``max_age=1.0`` (or use ``latest()`` fed by
+        ``start_polling()``): a full read of a large lab takes a fraction of a second.
+        """
+        if max_age > 0 and time.monotonic() - self._latest_at <= max_age:
+            return self._latest
         with self._lock:
             self._latest = self._observer.observe(self.state, self._plan, self._latest)
+            self._latest_at = time.monotonic()
             return self._latest
 
     def latest(self) -> StatusSnapshot:
@@ -141,6 +149,7 @@ class Realizer:
             self._plan = Plan()
             self._observer.forget()
             self._latest = StatusSnapshot()
+            self._latest_at = float("-inf")
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -167,8 +176,14 @@ class Realizer:
             self.state.hosts[host_id] = {"namespace": namespace, "run_dir": str(run_dir)}
 
     def _per_namespace(self, plan: Plan, step) -> None:
+        self._parallel(list(plan.namespaces.values()), lambda spec: step(plan, spec))
+        self._save()
+
+    @staticmethod
+    def _parallel(items: list, work) -> None:
+        """``work(item)`` for every item in a small thread pool; the first error is raised."""
         with ThreadPoolExecutor(max_workers=START_WORKERS) as pool:
-            for future in [pool.submit(step, plan, spec) for spec in plan.namespaces.values()]:
+            for future in [pool.submit(work, item) for item in items]:
                 future.result()
 
     # ------------------------------------------------------------------ removal
@@ -190,7 +205,7 @@ class Realizer:
                 self._invalidate(ns)
                 self._invalidate(self.state.veths[key].get("peer_ns", ""))
                 del self.state.veths[key]
-                self._save()
+        self._save()
 
     def _delete_namespace(self, name: str) -> None:
         self._drop_daemons_in(name)
@@ -218,35 +233,41 @@ class Realizer:
     # ------------------------------------------------------------------ namespaces and links
 
     def _ensure_namespaces(self, plan: Plan) -> None:
-        for name, spec in sorted(plan.namespaces.items(), key=lambda kv: (_ROLE_ORDER[kv[1].role], kv[0])):
-            if name in self.state.namespaces and netns.namespace_exists(name):
-                continue
-            if netns.namespace_exists(name):
+        missing = [spec for name, spec in plan.namespaces.items()
+                   if name not in self.state.namespaces or not netns.namespace_exists(name)]
+        for spec in missing:
+            if netns.namespace_exists(spec.name):
                 # Left over from an earlier lab with this prefix: start it clean.
-                daemons.kill_namespace_processes(name)
-                netns.delete_namespace(name)
-            self._drop_daemons_in(name)
-            self._forget_links_of(name)
-            self.state.namespaces[name] = NamespaceRecord(role=spec.role, owner=spec.owner)
-            self._save()  # recorded before it exists: a crash right now still gets it cleaned up
-            netns.add_namespace(name)
-            for bridge in spec.bridges:
-                netns.create_bridge(name, bridge)
-            self._fresh.add(name)
+                daemons.kill_namespace_processes(spec.name)
+                netns.delete_namespace(spec.name)
+            self._drop_daemons_in(spec.name)
+            self._forget_links_of(spec.name)
+            self.state.namespaces[spec.name] = NamespaceRecord(role=spec.role, owner=spec.owner)
+        self._save()  # recorded before they exist: a crash right now still gets them cleaned up
+        self._parallel(missing, lambda spec: netns.add_namespace(spec.name, spec.bridges))
+        self._fresh.update(spec.name for spec in missing)
 
     def _ensure_veths(self, plan: Plan) -> None:
-        for key, spec in sorted(plan.veths.items()):
-            if self.state.veths.get(key, {}).get("hash") == _digest(spec):
-                continue
+        todo = [spec for key, spec in sorted(plan.veths.items())
+                if self.state.veths.get(key, {}).get("hash") != _digest(spec)]
+        for spec in todo:
             for ns, ifname in ((spec.ns_a, spec.if_a), (spec.ns_b, spec.if_b)):
                 if ns not in self._fresh and ifname in netns.link_names(ns):
                     netns.delete_link(ns, ifname)
-            netns.create_veth(spec.ns_a, spec.if_a, spec.mac_a, spec.ns_b, spec.if_b, spec.mac_b,
-                              bridge_a=spec.bridge_a, bridge_b=spec.bridge_b)
-            self.state.veths[key] = {"hash": _digest(spec), "peer_ns": spec.ns_b}
+        # One `ip -batch` per namespace: first create the pairs, then bring the moved peers up.
+        creates: dict[str, list[str]] = defaultdict(list)
+        peers: dict[str, list[str]] = defaultdict(list)
+        for spec in todo:
+            creates[spec.ns_a].append(netns.veth_create_command(spec.if_a, spec.mac_a, spec.ns_b, spec.if_b,
+                                                                spec.mac_b, spec.bridge_a))
+            peers[spec.ns_b] += netns.veth_peer_commands(spec.if_b, spec.bridge_b)
+        self._parallel(list(creates.items()), lambda item: netns.ip_batch(*item))
+        self._parallel(list(peers.items()), lambda item: netns.ip_batch(*item))
+        for spec in todo:
+            self.state.veths[spec.key] = {"hash": _digest(spec), "peer_ns": spec.ns_b}
             self._invalidate(spec.ns_a)
             self._invalidate(spec.ns_b)
-            self._save()
+        self._save()
 
     def _configure_namespace(self, plan: Plan, spec: NamespaceSpec) -> None:
         record = self.state.namespaces[spec.name]
@@ -267,9 +288,7 @@ class Realizer:
         # A new namespace starts with empty tables and ACCEPT policies: restore only real rules.
         if spec.iptables is not None and not (fresh and "\n-A " not in spec.iptables):
             netns.iptables_restore(spec.name, spec.iptables)
-        with self._state_lock:
-            record.config_hash = config_hash
-            self.state.save(self.layout.state_file)
+        record.config_hash = config_hash  # saved at the end of the step
 
     def _ensure_routes(self, plan: Plan, spec: NamespaceSpec) -> None:
         wanted = {r.destination: self._route_command(plan, r) for r in spec.routes}
@@ -278,9 +297,7 @@ class Realizer:
         if record.routes_hash == routes_hash:
             return
         netns.sync_routes(spec.name, wanted, ROUTE_PROTO, current=set() if spec.name in self._fresh else None)
-        with self._state_lock:
-            record.routes_hash = routes_hash
-            self.state.save(self.layout.state_file)
+        record.routes_hash = routes_hash
 
     def _route_command(self, plan: Plan, route: RouteSpec) -> str:
         hops = []
@@ -314,6 +331,7 @@ class Realizer:
             self._parallel_groups([g for g in groups if g], self._restart_charon)
         for namespace in todo:
             self.state.namespaces[namespace].routes_hash = ""  # TUN names may have changed
+        self._save()
 
     def _parallel_groups(self, groups: list[list], start) -> None:
         """Groups in parallel, the members of one group (one namespace) one after the other.
@@ -323,9 +341,7 @@ class Realizer:
         def run_group(group: list) -> None:
             for spec in group:
                 start(spec)
-        with ThreadPoolExecutor(max_workers=START_WORKERS) as pool:
-            for future in [pool.submit(run_group, group) for group in groups]:
-                future.result()
+        self._parallel(groups, run_group)
 
     def _restart_charon(self, spec: CharonSpec) -> None:
         record = self.state.daemons.get(spec.key)
@@ -345,11 +361,9 @@ class Realizer:
         self._record_daemon(spec.key, record)  # PID on disk before anything else can fail
         daemons.wait_for_socket(Path(spec.vici_socket), started.pid, daemons.CHARON_BINARY, log_path)
         record.tun = daemons.wait_for_tun(log_path, started.log_offset)
-        for _, address in spec.inside:
-            netns.add_address(spec.namespace, record.tun, address)
+        netns.add_addresses(spec.namespace, record.tun, [address for _tunnel_id, address in spec.inside], known_empty=True)
         daemons.load_swanctl(spec.vici_socket, swanctl_conf)
-        record.config_hash = _charon_hash(spec)
-        self._record_daemon(spec.key, record)
+        record.config_hash = _charon_hash(spec)  # saved at the end of the step
 
     # ------------------------------------------------------------------ BIRD
 
@@ -387,6 +401,7 @@ class Realizer:
                 continue
             todo.append([spec])
         self._parallel_groups(todo, self._restart_bird)
+        self._save()
 
     def _restart_bird(self, spec: BirdSpec) -> None:
         record = self.state.daemons.get(spec.key)
@@ -404,8 +419,7 @@ class Realizer:
         )
         self._record_daemon(spec.key, record)
         daemons.wait_for_socket(Path(spec.socket), started.pid, daemons.BIRD_BINARY, conf.with_name("stdout.log"))
-        record.config_hash = _digest(spec.conf)
-        self._record_daemon(spec.key, record)
+        record.config_hash = _digest(spec.conf)  # saved at the end of the step
 
 
 def _charon_hash(spec: CharonSpec) -> str:

@@ -2,7 +2,9 @@
 
 It is the crash-safety net: ``teardown_from_state`` reads it in a fresh process and removes every
 recorded namespace and daemon (by PID) even when the lab process died without cleaning up.
-A namespace is recorded *before* it is created and a daemon right after it is spawned.
+A namespace is recorded *before* it is created and a daemon right after it is spawned; the
+bookkeeping around them (configuration hashes, links) is written at the end of each reconcile
+step, since losing it only makes the next apply redo that work.
 """
 from __future__ import annotations
 
@@ -54,8 +56,7 @@ class LabState:
         tmp = path.with_suffix(".json.tmp")
         # Atomic replace, no fsync: the file must survive the lab process, not the machine (a
         # reboot takes the namespaces and daemons with it), and fsync cost 10+ ms per change.
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
 
     @classmethod

@@ -11,7 +11,7 @@ description:
   - Runs commands in the Linux network namespace that the C(multicloud.interconnect) lab created
     for one emulated instance or droplet, so roles written for real cloud hosts run unchanged
     against the lab.
-  - Each command runs as C(ip netns exec NAMESPACE /bin/sh -c COMMAND) on the controller. The lab
+  - Each command runs as C(ip netns exec NAMESPACE unshare --mount /bin/sh -c COMMAND) on the controller. The lab
     and the controller share one filesystem, so files are transferred by plain copies.
   - When O(run_dir) is set, that directory is bind-mounted over C(/run) for every command (in the
     private mount namespace C(ip netns exec) creates), so per-instance daemons such as
@@ -116,7 +116,10 @@ class Connection(ConnectionBase):
 
     def command_argv(self, cmd):
         """The argument list that runs ``cmd`` inside the instance's namespace."""
+        # ip netns exec already gives the command its own mount namespace; the explicit unshare
+        # makes sure the /run bind mount can never reach the controller's /run.
         return [self.get_option("ip_command"), "netns", "exec", self._namespace(),
+                "unshare", "--mount", "--propagation", "slave",
                 "/bin/sh", "-c", ENTER_SCRIPT, "lab_netns", self._run_dir(), to_text(cmd)]
 
     def exec_command(self, cmd, in_data=None, sudoable=True):
@@ -124,8 +127,12 @@ class Connection(ConnectionBase):
         argv = self.command_argv(cmd)
         display.vvv("EXEC {0}".format(to_text(cmd)), host=argv[3])
         try:
+            # A session of its own, as on a remote host: daemons a task starts in the instance
+            # (wireguard-go forks without setsid) must not die when Ansible ends its worker's
+            # process group.
             process = subprocess.Popen([to_bytes(a, errors="surrogate_or_strict") for a in argv],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       start_new_session=True)
         except OSError as exc:
             raise AnsibleConnectionFailure("lab_netns: cannot run {0}: {1}".format(argv[0], to_native(exc)))
         stdout, stderr = process.communicate(in_data)

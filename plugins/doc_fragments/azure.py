@@ -23,7 +23,7 @@ options:
       - When not set, the value of the E(MCI_AZURE_BASE_URL) environment variable is used; without it the
         public cloud's V(https://management.azure.com) is used.
       - A plain V(http) URL is accepted only on a loopback address (V(127.0.0.1), V(::1), V(localhost)). Such an
-        endpoint is taken to be the lab: requests carry a fixed lab token instead of real credentials, and
+        endpoint is taken to be the lab, so requests carry a fixed lab token instead of real credentials, and
         long-running operations are polled every second.
       - For an V(https) URL, access tokens are requested for that URL's own audience (C(<base_url>/.default)).
     type: str
@@ -35,7 +35,7 @@ options:
   client_id:
     description:
       - Application (client) ID of a service principal.
-      - When O(client_id) and O(client_secret) are not set, C(DefaultAzureCredential) of azure-identity decides:
+      - When O(client_id) and O(client_secret) are not set, C(DefaultAzureCredential) of azure-identity tries
         the E(AZURE_CLIENT_ID), E(AZURE_TENANT_ID) and E(AZURE_CLIENT_SECRET) (or E(AZURE_CLIENT_CERTIFICATE_PATH))
         environment variables, workload identity, a managed identity, then the Azure CLI login.
     type: str

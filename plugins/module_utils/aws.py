@@ -532,3 +532,16 @@ def create_vpn_connection_route(client: Any, vpn_connection_id: str, destination
 def delete_vpn_connection_route(client: Any, vpn_connection_id: str, destination_cidr_block: str) -> bool:
     client.delete_vpn_connection_route(VpnConnectionId=vpn_connection_id, DestinationCidrBlock=destination_cidr_block)
     return True
+
+
+# --------------------------------------------------------------------------- VPCs
+
+
+@aws_api("describe vpcs", not_found_ok=True, when_not_found=[])
+def describe_vpcs(client: Any, *, ids: list[str] | None = None, filters: list[dict] | None = None) -> list[dict]:
+    params: dict[str, Any] = {}
+    if ids:
+        params["VpcIds"] = ids
+    if filters:
+        params["Filters"] = filters
+    return client.describe_vpcs(**params).get("Vpcs", [])

@@ -35,7 +35,7 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils.errors imp
 
 try:
     from azure.core.credentials import AccessToken
-    from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoundError
+    from azure.core.exceptions import AzureError, ResourceNotFoundError
     from azure.core.pipeline.policies import SansIOHTTPPolicy
     from azure.identity import ClientSecretCredential, DefaultAzureCredential
     from azure.mgmt.network import NetworkManagementClient

@@ -177,7 +177,11 @@ def canonical_policy(policy: Mapping[str, Any]) -> dict:
     for option, (kind, _phase, _capability) in IPSEC_POLICY_NAMES.items():
         value = policy.get(option)
         if option == "ipsec_integrity" and canonical["ipsec_encryption"] in cloud_facts.AEAD_ENCRYPTIONS:
-            if canonical_policy_value("encryption", value) != canonical["ipsec_encryption"]:
+            try:
+                same_cipher = canonical_policy_value("encryption", value) == canonical["ipsec_encryption"]
+            except ValueError:
+                same_cipher = False
+            if not same_cipher:
                 raise ValueError("with ipsec_encryption %s, ipsec_integrity must name the same GCM cipher, got %r"
                                  % (policy.get("ipsec_encryption"), value))
             canonical[option] = None
@@ -363,7 +367,7 @@ def _peering_by_configuration(bgp: Mapping[str, Any]) -> dict[str, Mapping[str, 
 
 def sorted_addresses(addresses: Iterable[str] | None) -> list[str]:
     """Custom BGP addresses in numeric order: Azure keeps a set, so the order the user wrote does not matter."""
-    return sorted((str(address) for address in addresses or ()), key=lambda text: ipaddress.IPv4Address(text))
+    return sorted((str(address) for address in addresses or ()), key=ipaddress.IPv4Address)
 
 
 def normalize_gateway(raw: Mapping[str, Any], public_ips: Mapping[str, Mapping[str, Any]] | None = None) -> dict:
@@ -452,7 +456,7 @@ def first_subnet_id(raw: Mapping[str, Any]) -> str | None:
 def padded_custom_bgp(custom: list | None, instances: int) -> list[list[str]]:
     """One list per instance (missing instances have none)."""
     custom = [list(addresses) for addresses in custom or []]
-    return (custom + [[] for _ in range(instances)])[:instances]
+    return (custom + [[] for index in range(instances)])[:instances]
 
 
 def render_gateway(base: Mapping[str, Any], settings: Mapping[str, Any], gateway_id: str, subnet_id: str | None) -> dict:

@@ -9,11 +9,11 @@ module: azure_local_network_gateway
 short_description: Manage an Azure local network gateway (the peer end of a site-to-site VPN) with drift detection
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes an Azure local network gateway, Azure's record of the peer VPN device: its public IP,
-    the address prefixes behind it and its BGP settings.
+  - Creates, updates or deletes an Azure local network gateway, Azure's record of the peer VPN device (its public IP,
+    the address prefixes behind it and its BGP settings).
   - Compares every given option with what Azure has and corrects the difference, address prefixes included
     (they are replaced by default, see O(purge_address_prefixes)).
-  - In the AWS/Azure layout there is one local network gateway per AWS tunnel: its O(gateway_ip_address) is the
+  - In the AWS/Azure layout there is one local network gateway per AWS tunnel; its O(gateway_ip_address) is the
     tunnel's outside IP and its O(bgp_settings.bgp_peering_address) the AWS inside address (the first usable
     address of the tunnel's /30).
 author:

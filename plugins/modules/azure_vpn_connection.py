@@ -55,7 +55,7 @@ options:
     type: str
   shared_key:
     description:
-      - The IPsec pre-shared key: 1-128 printable ASCII characters without spaces.
+      - The IPsec pre-shared key, 1-128 printable ASCII characters without spaces.
       - Azure generates one for a new connection when not set; read it with
         O(multicloud.interconnect.azure_vpn_connection_info#module:include_shared_key=true).
       - An existing connection's key is read and replaced when it differs. It never appears in output or diffs.
@@ -163,7 +163,7 @@ attributes:
 notes:
   - Unlike M(azure.azcollection.azure_rm_virtualnetworkgatewayconnection), a changed shared key, IKE version, IPsec
     policy or custom BGP address choice is detected and applied to an existing connection.
-  - Use C(no_log: true) on tasks that pass shared keys in loops or templated variables you print elsewhere.
+  - Set C(no_log) on tasks that pass shared keys in loops or templated variables you print elsewhere.
 seealso:
   - module: multicloud.interconnect.azure_vpn_connection_info
   - module: multicloud.interconnect.azure_vpn_gateway
@@ -393,20 +393,32 @@ class ConnectionManager:
     def find(self) -> dict | None:
         return self.settle(self.read, "connection %s" % self.name)
 
-    def read_gateway(self, gateway_id: str) -> dict:
+    def missing_reference(self, option: str, resource_id: str) -> None:
+        """A referenced resource that does not exist fails the module, except in check mode.
+
+        In a check-mode run of a whole play the task that would create the gateway only predicted
+        it, so the connection is predicted without the checks that need the gateway.
+        """
+        if not self.check_mode:
+            raise ValueError("%s: %s does not exist" % (option, resource_id))
+        self.module.warn("%s %s does not exist (yet); the connection is predicted without checking it" % (option, resource_id))
+
+    def read_gateway(self, gateway_id: str) -> dict | None:
         def read() -> dict | None:
             return azure.get_virtual_network_gateway(self.session, azure.id_resource_group(gateway_id), azure.id_name(gateway_id))
         raw = self.settle(read, "virtual network gateway %s" % azure.id_name(gateway_id))
         if raw is None:
-            raise ValueError("virtual_network_gateway: %s does not exist" % gateway_id)
+            self.missing_reference("virtual_network_gateway", gateway_id)
+            return None
         return azure_vpn.normalize_gateway(raw)
 
-    def read_local_gateway(self, local_id: str) -> dict:
+    def read_local_gateway(self, local_id: str) -> dict | None:
         def read() -> dict | None:
             return azure.get_local_network_gateway(self.session, azure.id_resource_group(local_id), azure.id_name(local_id))
         raw = self.settle(read, "local network gateway %s" % azure.id_name(local_id))
         if raw is None:
-            raise ValueError("local_network_gateway: %s does not exist" % local_id)
+            self.missing_reference("local_network_gateway", local_id)
+            return None
         return azure_vpn.normalize_local_gateway(raw)
 
     def write(self, body: dict) -> dict:
@@ -416,7 +428,9 @@ class ConnectionManager:
     def predicted(self, body: dict, gateway: dict, current: dict | None) -> dict:
         predicted = dict(body, id=self.connection_id, name=self.name)
         predicted["properties"] = dict(body["properties"], provisioningState="Succeeded" if self.params["wait"] else "Updating")
-        connection = azure_vpn.normalize_connection(predicted, [instance["ip_configuration_id"] for instance in gateway["instances"]])
+        connection = self.normalized(predicted, gateway)
+        if self.params.get("gateway_custom_bgp_ip_addresses") is not None:
+            connection["gateway_custom_bgp_ip_addresses"] = [str(address) for address in self.params["gateway_custom_bgp_ip_addresses"]]
         for field in STATUS_FIELDS:
             connection[field] = copy.deepcopy((current or {}).get(field))
         return connection
@@ -432,14 +446,17 @@ class ConnectionManager:
             raise ValueError("; ".join("%s: required to create connection %s" % (option, self.name) for option in missing))
         gateway = self.read_gateway(gateway_id)
         local_gateway = self.read_local_gateway(local_id)
-        problems = azure_vpn.connection_custom_bgp_problems(params.get("gateway_custom_bgp_ip_addresses"), gateway)
-        problems.extend(bgp_problems(params, gateway, local_gateway))
-        if problems:
-            raise ValueError("; ".join(problems))
+        if gateway is not None:
+            problems = azure_vpn.connection_custom_bgp_problems(params.get("gateway_custom_bgp_ip_addresses"), gateway)
+            problems.extend(bgp_problems(params, gateway, local_gateway))
+            if problems:
+                raise ValueError("; ".join(problems))
+        else:  # check mode only: the gateway is still to be created
+            gateway = {"id": gateway_id, "name": azure.id_name(gateway_id), "location": params.get("location"), "instances": []}
         skeleton = {
             "location": params.get("location") or gateway["location"],
             "tags": azure_vpn.desired_tags({}, params.get("tags"), True),
-            "properties": {"virtualNetworkGateway1": {"id": gateway["id"]}, "localNetworkGateway2": {"id": local_gateway["id"]}},
+            "properties": {"virtualNetworkGateway1": {"id": gateway_id}, "localNetworkGateway2": {"id": local_id}},
         }
         body = azure_vpn.render_connection(skeleton, params, gateway)
         self.changed = True
@@ -452,7 +469,10 @@ class ConnectionManager:
 
     def update(self, raw: dict) -> dict:
         params = self.params
-        gateway = self.read_gateway(raw["properties"]["virtualNetworkGateway1"]["id"])
+        gateway_id = raw["properties"]["virtualNetworkGateway1"]["id"]
+        gateway = self.read_gateway(gateway_id)
+        if gateway is None:  # check mode and a connection whose gateway is gone: Azure would refuse any write
+            raise ValueError("virtual_network_gateway: %s of connection %s does not exist" % (gateway_id, self.name))
         current = self.normalized(raw, gateway)
         wanted_references = {
             "virtual_network_gateway": self.reference("virtual_network_gateway", "virtualNetworkGateways"),

@@ -10,8 +10,8 @@ short_description: Read Azure site-to-site connections with their tunnel status
 version_added: 0.1.0
 description:
   - Returns one connection by name, or every connection of a resource group, in the shape
-    M(multicloud.interconnect.azure_vpn_connection) returns: settings, connection status, the status of each
-    gateway instance's tunnel and the bytes transferred.
+    M(multicloud.interconnect.azure_vpn_connection) returns (settings, connection status, the status of each
+    gateway instance's tunnel and the bytes transferred).
   - With O(include_shared_key=true) it also returns each connection's pre-shared key, for example one Azure generated.
 author:
   - multicloud.interconnect contributors (@multicloud-interconnect)

@@ -88,7 +88,7 @@ options:
   asn:
     description:
       - The gateway's BGP ASN. Azure uses V(65515) when not set.
-      - Must be a private 16-bit ASN (64512-65534) that Azure does not reserve (65515 is allowed: it is Azure's own default).
+      - Must be a private 16-bit ASN (64512-65534) that Azure does not reserve (65515, Azure's own default, is allowed).
     type: int
   custom_bgp_ip_addresses:
     description:
@@ -283,7 +283,8 @@ virtual_network_gateway:
         ip_configuration_id:
           description: ID of the IP configuration; connections name it in their custom BGP address list.
           type: str
-          sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/multicloud/providers/Microsoft.Network/virtualNetworkGateways/hub-vpngw/ipConfigurations/instance0
+          sample: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/multicloud/providers/Microsoft.Network\
+            /virtualNetworkGateways/hub-vpngw/ipConfigurations/instance0"
         public_ip_id:
           description: ID of the instance's public IP resource.
           type: str
@@ -342,7 +343,10 @@ def input_problems(params: dict) -> list[str]:
                         % ("an active-active" if active else "a single-instance", instances, len(names)))
     elif names is not None and not 1 <= len(names) <= azure_vpn.instance_count(True):
         problems.append("public_ip_names: give 1 or 2 public IPs, got %d" % len(names))
-    maximum = len(names) if names else azure_vpn.instance_count(True) if active is None else instances
+    if active is not None:
+        maximum = instances
+    else:
+        maximum = len(names) if names else azure_vpn.instance_count(True)
     problems.extend(azure_vpn.custom_bgp_problems("custom_bgp_ip_addresses", params.get("custom_bgp_ip_addresses"), maximum))
     if params["state"] == "absent" and params["delete_public_ips"] and not params["wait"]:
         problems.append("delete_public_ips: needs wait=true (Azure frees the public IPs only once the gateway is gone)")
@@ -396,6 +400,10 @@ class GatewayManager:
 
     def public_ip_problems(self, ids: list[str], public_ips: dict[str, dict], active_active: bool) -> list[str]:
         problems = []
+        instances = azure_vpn.instance_count(active_active)
+        if len(ids) != instances:
+            problems.append("public_ip_names: %s gateway needs %d public IP(s), got %d"
+                            % ("an active-active" if active_active else "a single-instance", instances, len(ids)))
         for index, public_ip_id in enumerate(ids):
             public_ip = public_ips.get(public_ip_id.lower())
             if public_ip is not None:
@@ -422,12 +430,15 @@ class GatewayManager:
             raise ValueError("virtual_network: required to create virtual network gateway %s" % self.name)
         vnet_id = azure.reference_id(params["virtual_network"], self.session.subscription_id, self.resource_group, "virtualNetworks")
         vnet = azure.get_virtual_network(self.session, azure.id_resource_group(vnet_id), azure.id_name(vnet_id))
-        if vnet is None:
-            raise ValueError("virtual_network: %s does not exist" % vnet_id)
-        subnet_id = azure_vpn.gateway_subnet_id(vnet)
+        subnet_id = azure_vpn.gateway_subnet_id(vnet) if vnet is not None else None
         if subnet_id is None:
-            raise ValueError("virtual_network: %s has no subnet named %s" % (vnet["name"], azure_vpn.GATEWAY_SUBNET_NAME))
-        location = params.get("location") or vnet["location"]
+            problem = ("virtual_network: %s does not exist" % vnet_id if vnet is None
+                       else "virtual_network: %s has no subnet named %s" % (vnet["name"], azure_vpn.GATEWAY_SUBNET_NAME))
+            if not self.check_mode:
+                raise ValueError(problem)
+            # In a check-mode run of a whole play, the task that would create the network only predicted it.
+            self.module.warn(problem + " (yet); the gateway is predicted without it")
+        location = params.get("location") or (vnet or {}).get("location")
         active = params["active_active"] if params["active_active"] is not None else True
         ids = self.given_public_ip_ids() or self.default_public_ip_ids(azure_vpn.instance_count(active))
         public_ips = self.read_public_ips(ids)
@@ -479,7 +490,9 @@ class GatewayManager:
         current_ids = [instance["public_ip_id"] for instance in bare["instances"] if instance["public_ip_id"]]
         public_ips = self.read_public_ips(list(dict.fromkeys(current_ids + (ids or []))))
         current = azure_vpn.normalize_gateway(raw, public_ips)
-        problems = self.update_problems(current, ids) + self.public_ip_problems(ids or [], public_ips, active)
+        problems = self.update_problems(current, ids)
+        if ids is not None:
+            problems.extend(self.public_ip_problems(ids, public_ips, active))
         if problems:
             raise ValueError("; ".join(problems))
 

@@ -139,7 +139,8 @@ virtual_network_gateways:
         ip_configuration_id:
           description: ID of the IP configuration.
           type: str
-          sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/multicloud/providers/Microsoft.Network/virtualNetworkGateways/hub-vpngw/ipConfigurations/instance1
+          sample: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/multicloud/providers/Microsoft.Network\
+            /virtualNetworkGateways/hub-vpngw/ipConfigurations/instance1"
         public_ip_id:
           description: ID of the instance's public IP resource.
           type: str

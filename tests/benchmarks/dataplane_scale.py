@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Bring up N route-based gateway pairs with BIRD on the lab data plane and measure the cost.
 
 Not a test: a script that prints numbers. Each pair is two networks (router namespaces), one

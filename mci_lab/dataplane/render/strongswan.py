@@ -92,7 +92,7 @@ def render_swanctl_conf(connections: list[SwanctlConnection]) -> str:
 
 def child_names(conn: SwanctlConnection) -> list[str]:
     """CHILD_SA names of a connection (IKEv1 carries one subnet pair per CHILD_SA)."""
-    return [name for name, _, _ in _children(conn)]
+    return [child[0] for child in _children(conn)]
 
 
 def _children(conn: SwanctlConnection) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:

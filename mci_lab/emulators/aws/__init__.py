@@ -4,11 +4,12 @@
 whose ``wsgi_app()`` base.py serves. moto keeps its state in process-wide backends, so one
 process hosts one AWS emulator at a time: building a new one ends the previous lab's AWS.
 
-Modules: ``lab`` (the active lab), ``lifecycle`` (pending -> available), ``gateways`` (VGW and
-CGW rules), ``addresses`` (NAT private IPs, public IPs), ``tunnels`` (tunnel options), ``connections`` (reading VPN connection records),
-``vpn`` (VPN connections), ``cgw_config`` (customer gateway configuration), ``telemetry``
-(status from the data plane), ``routing`` (route propagation), ``dataplane`` (the model),
-``errors`` (EC2 error shape), ``patches`` (installs everything), ``emulator`` (the Emulator).
+Modules: ``lab`` (the active lab), ``lifecycle`` (pending -> available), ``gateways`` (VGW, CGW
+and NAT gateway rules), ``addresses`` (NAT private IPs, public IPs), ``tunnels`` (tunnel
+options), ``connections`` (reading VPN connection records), ``vpn`` (VPN connections),
+``cgw_config`` (customer gateway configuration), ``telemetry`` (status from the data plane),
+``routing`` (route propagation), ``dataplane`` (the model), ``naming`` (model ids), ``errors``
+(EC2 error shape), ``patches`` (installs everything), ``emulator`` (the Emulator).
 """
 from __future__ import annotations
 
@@ -22,8 +23,7 @@ __all__ = ["AwsEmulator", "build"]
 
 def build(ctx: LabContext) -> AwsEmulator:
     patches.apply()
+    reset_moto()
     lab = AwsLab(ctx)
-    with lab.lock:
-        reset_moto()
-        activate(lab)
+    activate(lab)
     return AwsEmulator(lab)

@@ -31,7 +31,7 @@ class AwsEmulator:
 
     def __init__(self, lab: AwsLab) -> None:
         self.lab = lab
-        self._app = GuardedApp(DomainDispatcherApplication(create_backend_app), lab.lock, self._after_success)
+        self._app = GuardedApp(DomainDispatcherApplication(create_backend_app), lab.lock, lab.begin_request, self._after_success)
 
     def wsgi_app(self) -> WSGIApp:
         return self._app

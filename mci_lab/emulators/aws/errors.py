@@ -54,12 +54,14 @@ def invalid_parameter(message: str) -> EC2ClientError:
 class GuardedApp:
     """Runs moto one request at a time and turns anything moto cannot answer into an EC2 error.
 
-    ``on_success(action)`` runs (under the lock) after every request answered with 2xx.
+    Under the lock, ``on_start()`` runs before each request and ``on_success(action)`` after each
+    one answered with 2xx.
     """
 
-    def __init__(self, app: WSGIApp, lock: threading.RLock, on_success: Callable[[str], None]) -> None:
+    def __init__(self, app: WSGIApp, lock: threading.RLock, on_start: Callable[[], None], on_success: Callable[[str], None]) -> None:
         self.app = app
         self.lock = lock
+        self.on_start = on_start
         self.on_success = on_success
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -70,6 +72,7 @@ class GuardedApp:
 
         with self.lock:
             try:
+                self.on_start()
                 body = b"".join(self.app(environ, capture))
                 if captured[0][0].startswith("2"):
                     self.on_success(request_action(environ))

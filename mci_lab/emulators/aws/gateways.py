@@ -4,18 +4,20 @@
   is refused.
 - Creating a customer gateway identical to a live one (type, IP, ASN) returns that one, as AWS
   does; without BgpAsn it gets AWS's default ASN.
-- Describing gateways by unknown ids answers NotFound instead of an empty list.
+- Describing gateways by unknown ids answers NotFound instead of an empty list; deleting an
+  unknown NAT gateway answers NatGatewayNotFound instead of failing inside moto.
 """
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Callable
 
 from moto.ec2.exceptions import InvalidCustomerGatewayIdError, InvalidVpnGatewayIdError
 from moto.ec2.models.customer_gateways import CustomerGatewayBackend
+from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.models.vpn_gateway import VpnGatewayBackend
 
-from mci_lab.emulators.aws.errors import invalid_parameter
+from mci_lab.emulators.aws.errors import ec2_error, invalid_parameter
 from mci_lab.emulators.aws.tunnels import cloud_facts
 
 GATEWAY_TYPE = "ipsec.1"
@@ -74,7 +76,7 @@ def _wrap_create_customer_gateway() -> None:
     CustomerGatewayBackend.create_customer_gateway = create_customer_gateway
 
 
-def _wrap_describe(cls: type, method_name: str, store_name: str, not_found: type) -> None:
+def _wrap_describe(cls: type, method_name: str, store_name: str, not_found: Callable[[str], Exception]) -> None:
     """moto's describe(filters, ids) skips unknown ids; AWS names the first one in a NotFound."""
     original = getattr(cls, method_name)
 
@@ -89,8 +91,26 @@ def _wrap_describe(cls: type, method_name: str, store_name: str, not_found: type
     setattr(cls, method_name, describe)
 
 
+def nat_gateway_not_found(nat_gateway_id: str) -> Exception:
+    return ec2_error("NatGatewayNotFound", f"The Nat Gateway {nat_gateway_id} was not found")
+
+
+def _wrap_delete_nat_gateway() -> None:
+    original = NatGatewayBackend.delete_nat_gateway
+
+    @functools.wraps(original)
+    def delete_nat_gateway(self: Any, nat_gateway_id: str):
+        if nat_gateway_id not in self.nat_gateways:
+            raise nat_gateway_not_found(nat_gateway_id)
+        return original(self, nat_gateway_id)
+
+    NatGatewayBackend.delete_nat_gateway = delete_nat_gateway
+
+
 def install() -> None:
     _wrap_create_vpn_gateway()
     _wrap_create_customer_gateway()
     _wrap_describe(VpnGatewayBackend, "describe_vpn_gateways", "vpn_gateways", InvalidVpnGatewayIdError)
     _wrap_describe(CustomerGatewayBackend, "describe_customer_gateways", "customer_gateways", InvalidCustomerGatewayIdError)
+    _wrap_describe(NatGatewayBackend, "describe_nat_gateways", "nat_gateways", nat_gateway_not_found)
+    _wrap_delete_nat_gateway()

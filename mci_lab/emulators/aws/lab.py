@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from mci_lab.dataplane.model import StatusSnapshot
 from mci_lab.emulators.base import LabContext, is_ready
 
 CLOUD = "aws"
@@ -26,6 +27,17 @@ class AwsLab:
     ctx: LabContext
     # moto is not thread-safe; API requests and data-plane reads take turns.
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # What the data plane reported during the current request (requests hold the lock).
+    request_status: StatusSnapshot | None = field(default=None, repr=False)
+
+    def begin_request(self) -> None:
+        self.request_status = None
+
+    def status(self) -> StatusSnapshot:
+        """The data plane's status, read from its daemons at most once per API request."""
+        if self.request_status is None:
+            self.request_status = self.ctx.status.snapshot()
+        return self.request_status
 
     def stamp_ready(self, resource: Any, kind: str) -> None:
         """Start a resource's provisioning delay; its state is computed from it on every read."""

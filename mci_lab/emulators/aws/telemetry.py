@@ -18,7 +18,7 @@ UNKNOWN_TUNNEL_MESSAGE = "no status from the lab data plane yet"
 
 
 def snapshot() -> StatusSnapshot:
-    return current_lab().ctx.status.snapshot()
+    return current_lab().status()
 
 
 def vgw_telemetry(vpn: Any) -> list[dict]:

@@ -162,7 +162,7 @@ def generated_psk(rng: random.Random | None = None) -> str:
     """A key AWS would generate: cloud_facts' alphabet and length, valid for AWS's rules."""
     rng = rng or random.SystemRandom()
     while True:
-        psk = "".join(rng.choice(cloud_facts.GENERATED_PSK_ALPHABET) for _ in range(cloud_facts.GENERATED_PSK_LENGTH))
+        psk = "".join(rng.choices(cloud_facts.GENERATED_PSK_ALPHABET, k=cloud_facts.GENERATED_PSK_LENGTH))
         if cloud_facts.psk_problem("aws", psk) is None:
             return psk
 

@@ -9,7 +9,7 @@ import json
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 NETWORK_PROVIDER = "Microsoft.Network"
@@ -74,10 +74,6 @@ def parent_not_found(resource_type: str, name: str) -> ArmError:
 
 def resource_group_not_found(resource_group: str) -> ArmError:
     return ArmError(404, "ResourceGroupNotFound", f"Resource group '{resource_group}' could not be found.")
-
-
-def bad_request(code: str, message: str) -> ArmError:
-    return ArmError(400, code, message)
 
 
 # --------------------------------------------------------------------------- paths
@@ -203,7 +199,6 @@ class AsyncOperation:
     ready_at: float
     result: Callable[[], Any] | None = None  # actions: computes the body at completion
     error: ArmError | None = None
-    announced: bool = field(default=False, repr=False)
 
     def status(self, now: float) -> str:
         if now < self.ready_at:

@@ -90,6 +90,7 @@ class AzureCloud:
 
     def handle(self, method: str, path: ArmPath, body: dict, base_url: str, query: dict) -> Answer:
         with self.lock:
+            self.status.new_request()
             self._housekeeping()
             if path.is_operation:
                 return self._operation(path, base_url)

@@ -100,7 +100,3 @@ def parse_address(value: object, code: str, owner: str) -> ipaddress.IPv4Address
         return ipaddress.IPv4Address(str(value))
     except ValueError:
         raise errors.invalid(code, f"{value!r} is not a valid IPv4 address for {owner}.") from None
-
-
-def name_of(resource_id_value: str) -> str:
-    return resource_id_value.rstrip("/").rsplit("/", 1)[-1]

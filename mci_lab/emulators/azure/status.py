@@ -26,9 +26,17 @@ ESTABLISHED = "Established"
 class StatusReader:
     def __init__(self, cloud) -> None:
         self.cloud = cloud
+        self._snapshot: StatusSnapshot | None = None
+
+    def new_request(self) -> None:
+        """Forget the last snapshot: each API call reads the data plane afresh, but only once."""
+        self._snapshot = None
 
     def snapshot(self) -> StatusSnapshot:
-        return self.cloud.ctx.status.snapshot()
+        # Reading the daemons is not free, and a list of connections would otherwise read them per item.
+        if self._snapshot is None:
+            self._snapshot = self.cloud.ctx.status.snapshot()
+        return self._snapshot
 
     # ----------------------------------------------------------------------- connections
 

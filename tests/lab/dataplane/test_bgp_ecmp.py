@@ -68,3 +68,32 @@ def test_bgp_ecmp_survives_one_tunnel_switched_off(realizer):
 
     realizer.apply(bgp_ecmp_pair())
     wait_until(lambda: _all_up(realizer), timeout=20, what="tunnel 1 back after re-enabling it")
+
+
+def test_an_outside_path_that_goes_dark_is_detected_by_bgp_and_dpd(realizer):
+    """Drop everything between the customer gateway and AWS outside address 1 (like a dead
+    endpoint): BGP fails over within its hold time, DPD then says the peer does not answer."""
+    realizer.apply(bgp_ecmp_pair())
+    wait_until(lambda: _all_up(realizer), timeout=20, what="4 tunnels and 4 BGP sessions up")
+    aws_1 = realizer.plan.tunnels[AWS_1].namespace
+    blackhole = [("-I", "INPUT", "-s", "198.51.100.30", "-j", "DROP"), ("-I", "OUTPUT", "-d", "198.51.100.30", "-j", "DROP")]
+    for rule in blackhole:
+        netns.iptables(aws_1, *rule)
+
+    def failed_over():
+        snap = realizer.snapshot()
+        bgp_down = all(snap.bgp[t].state != "Established" for t in (AWS_1, CGW_1))
+        return bgp_down and snap.bgp[CGW_2].state == "Established" and snap
+
+    wait_until(failed_over, timeout=8, what="BGP over tunnel 1 down (hold time 3 s)")
+    host_a = realizer.host_namespace("host-a")
+    wait_until(lambda: ping(host_a, HOST_B, count=1), timeout=5, what="traffic over tunnel 2")
+    def dpd_gave_up():
+        status = realizer.snapshot().tunnels[CGW_1]
+        return not status.up and status.message.startswith("peer not responding")
+
+    wait_until(dpd_gave_up, timeout=15, what="DPD to give up on AWS outside address 1")
+
+    for rule in blackhole:
+        netns.iptables(aws_1, "-D", *rule[1:])
+    wait_until(lambda: _all_up(realizer), timeout=25, what="tunnel 1 and its BGP session back")

@@ -93,7 +93,20 @@ def _configure_droplet(realizer, nat_public_key: str, droplet_keys, tmp_path: Pa
                                "route add 172.16.0.0/16 dev zt0"])
 
 
-def test_droplet_reaches_private_host_through_overlay_and_nat_instance(realizer, tmp_path):
+def _host_run_mounts() -> list[str]:
+    """Mounts on the controller's own /run (per-instance /run bind mounts must never land there)."""
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        return [line for line in f if line.split()[4] == "/run"]
+
+
+@pytest.fixture
+def host_run_untouched():
+    before = _host_run_mounts()
+    yield
+    assert _host_run_mounts() == before, "a lab /run bind mount leaked into the controller's mount namespace"
+
+
+def test_droplet_reaches_private_host_through_overlay_and_nat_instance(realizer, tmp_path, host_run_untouched):
     realizer.apply(overlay_topology(nat_source_dest_check=False))
     nat_keys, droplet_keys = generate_keys(), generate_keys()
     nat_conf = tmp_path / "nat-wg.conf"
@@ -121,7 +134,7 @@ def test_droplet_reaches_private_host_through_overlay_and_nat_instance(realizer,
     assert ping(private, DROPLET_OVERLAY)
 
 
-def test_lab_netns_plugin_maps_run_into_the_instance_run_dir(realizer, tmp_path):
+def test_lab_netns_plugin_maps_run_into_the_instance_run_dir(realizer, tmp_path, host_run_untouched):
     """Commands run through the plugin (module files put by copy) see the instance's own /run."""
     realizer.apply(overlay_topology(nat_source_dest_check=True))
     namespace, run_dir = realizer.host_namespace("private"), realizer.host_run_dir("private")

@@ -136,7 +136,7 @@ SWANCTL_RAW = (
 
 def test_swanctl_raw_output_is_parsed_into_sa_states():
     sas = parse_swanctl_raw(SWANCTL_RAW)
-    assert [name for name, _ in sas] == ["t1", "t2"]
+    assert [sa[0] for sa in sas] == ["t1", "t2"]
     assert sas[0][1]["child-sas"]["t1-1"]["local-ts"] == ["0.0.0.0/0"]
     up = sa_state(sas, "t1", ("t1",))
     assert up.ike_established and up.ipsec_established and up.established_seconds == 12

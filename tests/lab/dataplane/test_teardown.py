@@ -12,6 +12,7 @@ from dataplane_helpers import ROOT, dataplane_skip_reason, wait_until
 from dataplane_topologies import bgp_ecmp_pair, policy_ikev1_pair
 
 from mci_lab.dataplane import Realizer, netns, teardown_from_state
+from mci_lab.dataplane.model import Topology
 from mci_lab.dataplane.state import LabState
 
 pytestmark = pytest.mark.dataplane
@@ -88,3 +89,15 @@ def test_teardown_from_state_after_the_lab_process_was_killed(lab_prefix, tmp_pa
             lab.kill()
             lab.wait()
         teardown_from_state(state_dir)
+
+
+def test_resources_removed_from_the_topology_are_torn_down(realizer, lab_prefix, tmp_path):
+    realizer.apply(bgp_ecmp_pair())
+    pids = _recorded_pids(tmp_path / "state")
+    realizer.apply(policy_ikev1_pair())  # same networks and hosts, other gateways
+    kept = set(netns.list_namespaces(lab_prefix))
+    assert {realizer.host_namespace("host-a"), realizer.host_namespace("host-b")} <= kept
+    assert not any("-g-vgw-b-" in name or "-g-cgw-a-" in name for name in kept)
+    assert [pid for pid in pids if _alive(pid)] == []
+    realizer.apply(Topology())
+    _assert_nothing_left(lab_prefix, _recorded_pids(tmp_path / "state"))

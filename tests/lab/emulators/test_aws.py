@@ -324,6 +324,8 @@ def test_bad_input_gets_the_error_aws_gives(ec2):
     assert error_code(lambda: ec2.describe_vpn_gateways(VpnGatewayIds=["vgw-0123456789abcdef0"]))[:2] == ("InvalidVpnGatewayID.NotFound", 400)
     assert error_code(lambda: ec2.describe_customer_gateways(CustomerGatewayIds=["cgw-0123456789abcdef0"]))[0] == "InvalidCustomerGatewayID.NotFound"
     assert error_code(lambda: ec2.describe_vpn_connections(VpnConnectionIds=["vpn-0123456789abcdef0"]))[0] == "InvalidVpnConnectionID.NotFound"
+    assert error_code(lambda: ec2.describe_nat_gateways(NatGatewayIds=["nat-0123456789abcdef0"]))[0] == "NatGatewayNotFound"
+    assert error_code(lambda: ec2.delete_nat_gateway(NatGatewayId="nat-0123456789abcdef0"))[0] == "NatGatewayNotFound"
     assert error_code(lambda: vpn_connection(ec2, cgw_id, "vgw-0123456789abcdef0"))[0] == "InvalidVpnGatewayID.NotFound"
     for reserved in cloud_facts.AWS_RESERVED_INSIDE_CIDRS:
         code, status, message = error_code(create(TunnelInsideCidr=reserved))

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import time
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 from mci_lab import profiles
+from mci_lab.collection import import_module_utils
 from mci_lab.dataplane.model import BgpStatus, StatusSnapshot, TunnelStatus
+from mci_lab.emulators.aws import lifecycle
 from mci_lab.emulators.base import PublicIpPool, read_request_log
 from tests.lab.conftest import context_with
 from tests.lab.emulators.test_aws import (
@@ -22,6 +24,12 @@ from tests.lab.emulators.test_aws import (
     wait_for,
 )
 
+cloud_facts = import_module_utils("cloud_facts")
+
+
+def test_the_realistic_profile_knows_every_kind_the_aws_emulator_delays():
+    assert {f"aws.{kind}" for kind in lifecycle.KINDS} <= set(cloud_facts.PROVISIONING_SECONDS)
+
 
 def test_resources_pass_through_pending_with_the_realistic_delay_profile(start_emulator, tmp_path: Path):
     # 0.005 of the real provisioning times: the VPN connection takes ~2 s instead of 6.6 minutes.
@@ -35,9 +43,12 @@ def test_resources_pass_through_pending_with_the_realistic_delay_profile(start_e
     vpn = vpn_connection(ec2, cgw["CustomerGatewayId"], vgw["VpnGatewayId"])
     nat = ec2.create_nat_gateway(SubnetId=subnet_id, ConnectivityType="private")["NatGateway"]
     instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]
+    tgw_attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc_id, SubnetIds=[subnet_id])["TransitGatewayVpcAttachment"]
 
-    assert [vgw["State"], attachment["State"], cgw["State"], vpn["State"], nat["State"]] == [
-        "pending", "attaching", "pending", "pending", "pending"]
+    assert [vgw["State"], attachment["State"], cgw["State"], vpn["State"], nat["State"], tgw["State"], tgw_attachment["State"]] == [
+        "pending", "attaching", "pending", "pending", "pending", "pending", "pending"]
     assert ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"][0]["Instances"][0]["State"]["Name"] == "pending"
 
     wait_for(lambda: ec2.describe_vpn_gateways(VpnGatewayIds=[vgw["VpnGatewayId"]])["VpnGateways"][0]["VpcAttachments"][0]["State"], "attached")
@@ -45,9 +56,12 @@ def test_resources_pass_through_pending_with_the_realistic_delay_profile(start_e
     wait_for(lambda: ec2.describe_customer_gateways(CustomerGatewayIds=[cgw["CustomerGatewayId"]])["CustomerGateways"][0]["State"], "available")
     wait_for(lambda: ec2.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])["NatGateways"][0]["State"], "available")
     wait_for(lambda: ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"][0]["Instances"][0]["State"]["Name"], "running")
+    wait_for(lambda: ec2.describe_transit_gateways(TransitGatewayIds=[tgw["TransitGatewayId"]])["TransitGateways"][0]["State"], "available")
+    wait_for(lambda: ec2.describe_transit_gateway_vpc_attachments(
+        TransitGatewayAttachmentIds=[tgw_attachment["TransitGatewayAttachmentId"]])["TransitGatewayVpcAttachments"][0]["State"], "available")
     wait_for(lambda: described_vpn(ec2, vpn["VpnConnectionId"])["State"], "available")
-    # Becoming ready is a model change nobody requested: the lab learns it anyway.
-    ctx.changed.clear()
+    # Becoming ready is a model change nobody requested: the lab learns it anyway. (The create
+    # itself notifies; what is awaited here is the second notice, when the new VGW is ready.)
     ec2.create_vpn_gateway(Type="ipsec.1")
     ctx.changed.clear()
     wait_for(ctx.changed.is_set, True, timeout=2)
@@ -80,17 +94,17 @@ def test_deleting_a_vpn_connection_returns_its_outside_ips_to_the_lab(start_emul
 
 
 class FixedStatus:
-    """A data plane whose daemons report fixed states (what the realizer would read)."""
+    """A data plane whose daemons report given states (what the realizer would read)."""
 
-    def __init__(self, snapshot: StatusSnapshot) -> None:
-        self._snapshot = snapshot
+    def __init__(self) -> None:
+        self.current = StatusSnapshot()
 
     def snapshot(self) -> StatusSnapshot:
-        return self._snapshot
+        return self.current
 
 
 def test_telemetry_and_propagated_routes_follow_the_data_plane_status(start_emulator, tmp_path: Path):
-    status = FixedStatus(StatusSnapshot())
+    status = FixedStatus()
     ctx = context_with(tmp_path)
     ctx.status = status
     ec2 = ec2_client(start_emulator("aws", ctx).endpoint)
@@ -99,7 +113,7 @@ def test_telemetry_and_propagated_routes_follow_the_data_plane_status(start_emul
     vpn_id = vpn_connection(ec2, customer_gateway(ec2), vgw_id)["VpnConnectionId"]
     ec2.enable_vgw_route_propagation(GatewayId=vgw_id, RouteTableId=main_route_table(ec2, vpc_id)["RouteTableId"])
     one, two = f"aws/{vpn_id}/1", f"aws/{vpn_id}/2"
-    status._snapshot = StatusSnapshot(
+    status.current = StatusSnapshot(
         tunnels={
             one: TunnelStatus(one, up=True, ike_established=True, ipsec_established=True, last_change=1_700_000_000.0),
             two: TunnelStatus(two, up=False, ike_established=False, ipsec_established=False, message="NO_PROPOSAL_CHOSEN"),
@@ -115,6 +129,15 @@ def test_telemetry_and_propagated_routes_follow_the_data_plane_status(start_emul
     propagated = [route for route in main_route_table(ec2, vpc_id)["Routes"] if route["Origin"] == "EnableVgwRoutePropagation"]
     assert [(route["DestinationCidrBlock"], route["GatewayId"]) for route in propagated] == [
         ("172.16.0.0/16", vgw_id), ("172.17.0.0/16", vgw_id)]
+
+    # IPsec up but BGP not established: AWS reports the tunnel DOWN with "IPSEC IS UP".
+    status.current = StatusSnapshot(
+        tunnels={two: TunnelStatus(two, up=True, ike_established=True, ipsec_established=True)},
+        bgp={two: BgpStatus(two, "169.254.0.5", "169.254.0.6", 65010, "Active")},
+    )
+    telemetry = described_vpn(ec2, vpn_id)["VgwTelemetry"]
+    assert (telemetry[1]["Status"], telemetry[1]["StatusMessage"]) == ("DOWN", "IPSEC IS UP")
+    assert [route for route in main_route_table(ec2, vpc_id)["Routes"] if route["Origin"] == "EnableVgwRoutePropagation"] == []
 
 
 # --------------------------------------------------------------------------- faults and the request log
