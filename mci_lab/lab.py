@@ -7,6 +7,7 @@ from the state on disk, even after a crash.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -22,12 +23,14 @@ from mci_lab.dataplane.model import StatusSnapshot, Topology
 from mci_lab.emulators.base import LabContext, RunningEmulator, serve as serve_emulator, stop as stop_emulator
 from mci_lab.profiles import delay_profile, fault_profile
 
+LOG = logging.getLogger("mci_lab")
 DEFAULT_STATE_DIR = REPO_ROOT / ".lab"
 ENDPOINTS_FILE = "endpoints.json"
 OPTIONS_FILE = "lab.json"
 PID_FILE = "lab.pid"
 STATUS_FILE = "status.txt"
 RECONCILE_INTERVAL = 1.0
+STATUS_POLL_INTERVAL = 1.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,20 @@ class ApiOnly:
         return StatusSnapshot()
 
 
+class PolledStatus:
+    """What emulators read: the daemons' state as the realizer's poller last saw it.
+
+    Reading every daemon takes a fraction of a second, so API calls never wait for it (nor for
+    an apply in progress); the poller refreshes it every second.
+    """
+
+    def __init__(self, realizer) -> None:
+        self.realizer = realizer
+
+    def snapshot(self) -> StatusSnapshot:
+        return self.realizer.latest()
+
+
 def merge_topologies(parts: list[Topology]) -> Topology:
     """One topology from every emulator's model."""
     return Topology(
@@ -77,11 +94,12 @@ class Lab:
         self.options = options
         options.state_dir.mkdir(parents=True, exist_ok=True)
         self.realizer = self._make_realizer() if options.dataplane else None
+        self.poller = self.realizer.start_polling(STATUS_POLL_INTERVAL) if self.realizer else None
         self.ctx = LabContext(
             state_dir=options.state_dir,
             delays=delay_profile(options.delays, options.time_scale),
             faults=fault_profile(options.faults),
-            status=self.realizer or ApiOnly(),
+            status=PolledStatus(self.realizer) if self.realizer else ApiOnly(),
         )
         self.running: dict[str, RunningEmulator] = {}
         self._stop = threading.Event()
@@ -114,20 +132,28 @@ class Lab:
                 continue
             topology = self.topology()
             if topology != last_applied:
-                self.realizer.apply(topology)
-                last_applied = topology
+                try:
+                    self.realizer.apply(topology)
+                    last_applied = topology
+                except Exception:  # pylint: disable=broad-exception-caught  # keep serving; the next change retries
+                    LOG.exception("applying the data plane failed; retrying on the next change")
+                    self.ctx.changed.set()
+                    self._stop.wait(RECONCILE_INTERVAL)
             (self.options.state_dir / STATUS_FILE).write_text(self.realizer.status_table(), encoding="utf-8")
 
     def stop(self) -> None:
         self._stop.set()
         for item in self.running.values():
             stop_emulator(item)
+        if self.poller is not None:
+            self.poller.stop()
         if self.realizer is not None:
             self.realizer.teardown()
 
 
 def serve(options: LabOptions) -> None:
     """Run the lab in the foreground until SIGTERM or SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     lab = Lab(options)
     signal.signal(signal.SIGTERM, lambda *_: lab._stop.set())
     signal.signal(signal.SIGINT, lambda *_: lab._stop.set())

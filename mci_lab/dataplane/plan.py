@@ -21,12 +21,14 @@ from .model import Gateway, Host, Network, Route, Topology, Tunnel
 from .render import bird as bird_render
 from .render import iptables as ipt
 from .render import strongswan as ss
+from .validate import PUBLIC_GATEWAY_IPS, TopologyError, charon_units, first_usable, subnet_gateway, validate
+
+__all__ = ["Plan", "TopologyError", "build_plan"]  # TopologyError is raised here and caught by callers
 
 # Every route the realizer installs carries this protocol number, so reconciliation can tell its
 # own routes from the kernel's, charon's (static), BIRD's (bird) and those a role added by hand.
 ROUTE_PROTO = 77  # unassigned in iproute2's rt_protos, so `ip route` prints the number
 TUN_PREFIX = "tun:"  # a route device resolved at apply time to the tunnel's ipsecN
-PUBLIC_GATEWAY_IPS = tuple(str(next(net.hosts())) for net in naming.PUBLIC_RANGES)
 
 ROUTER_SYSCTLS = (
     ("net.ipv4.ip_forward", "1"),
@@ -36,10 +38,6 @@ ROUTER_SYSCTLS = (
     ("net.ipv4.conf.default.send_redirects", "0"),
     ("net.ipv4.fib_multipath_hash_policy", "1"),
 )
-
-
-class TopologyError(ValueError):
-    """The topology cannot be realised as given (the message says which resource and why)."""
 
 
 @dataclass(frozen=True)
@@ -151,122 +149,7 @@ def build_plan(topology: Topology, names: naming.Names, layout: Layout, profile:
     return _PlanBuilder(topology, names, layout, timers.check_profile(profile), previous_transit or {}).build()
 
 
-# --------------------------------------------------------------------------- validation
-
-def validate(topology: Topology) -> None:
-    _unique("network", [n.id for n in topology.networks])
-    _unique("host", [h.id for h in topology.hosts])
-    _unique("gateway", [g.id for g in topology.gateways])
-    _unique("tunnel", [t.id for g in topology.gateways for t in g.tunnels])
-    for network in topology.networks:
-        _check_network(network)
-    for host in topology.hosts:
-        _check_host(host, {n.id: n for n in topology.networks})
-    for gateway in topology.gateways:
-        _check_gateway(gateway, {n.id for n in topology.networks})
-    _check_public_addresses(topology)
-
-
-def _unique(kind: str, ids: list[str]) -> set[str]:
-    seen: set[str] = set()
-    for item in ids:
-        if item in seen:
-            raise TopologyError(f"duplicate {kind} id {item!r}")
-        seen.add(item)
-    return seen
-
-
-def _check_network(network: Network) -> None:
-    if not network.cidrs:
-        raise TopologyError(f"network {network.id}: no CIDR")
-    for cidr in network.cidrs:
-        net = _network(cidr, f"network {network.id}")
-        if net.overlaps(naming.TRANSIT_POOL):
-            raise TopologyError(f"network {network.id}: {cidr} overlaps the lab's transit pool {naming.TRANSIT_POOL}")
-
-
-def _check_host(host: Host, networks: dict[str, Network]) -> None:
-    network = networks.get(host.network_id)
-    if network is None:
-        raise TopologyError(f"host {host.id}: unknown network {host.network_id!r}")
-    address = ipaddress.ip_address(host.private_ip)
-    if not any(address in ipaddress.ip_network(c) for c in network.cidrs):
-        raise TopologyError(f"host {host.id}: {host.private_ip} is in none of {network.id}'s CIDRs {network.cidrs}")
-    if str(address) == subnet_gateway(host):
-        raise TopologyError(f"host {host.id}: {host.private_ip} is its subnet's router address")
-
-
-def _check_gateway(gateway: Gateway, network_ids: set[str]) -> None:
-    if gateway.network_id not in network_ids:
-        raise TopologyError(f"gateway {gateway.id}: unknown network {gateway.network_id!r}")
-    if not gateway.public_ips:
-        raise TopologyError(f"gateway {gateway.id}: no public IP")
-    for tunnel in gateway.tunnels:
-        where = f"gateway {gateway.id} tunnel {tunnel.id}"
-        if tunnel.local_address not in gateway.public_ips:
-            raise TopologyError(f"{where}: local address {tunnel.local_address} is not one of {gateway.public_ips}")
-        _check_public(tunnel.remote_address, f"{where} remote address")
-        if tunnel.route_based and not tunnel.inside_address:
-            raise TopologyError(f"{where}: a route-based tunnel needs inside_address")
-        if tunnel.bgp is not None and not tunnel.route_based:
-            raise TopologyError(f"{where}: BGP runs only over route-based tunnels")
-    _check_peers_distinguishable(gateway)
-
-
-def _check_peers_distinguishable(gateway: Gateway) -> None:
-    """Charons sharing a public address are told apart by the peer address (port-mux)."""
-    for address in gateway.public_ips:
-        owners: dict[str, str] = {}
-        for unit, tunnels in _charon_units(gateway, address):
-            for tunnel in tunnels:
-                other = owners.setdefault(tunnel.remote_address, unit)
-                if other != unit:
-                    raise TopologyError(
-                        f"gateway {gateway.id}: two tunnels from {address} to the same peer "
-                        f"{tunnel.remote_address} need separate charons, which the lab's port-mux "
-                        "cannot tell apart (give the peer two public addresses)")
-
-
-def _check_public_addresses(topology: Topology) -> None:
-    seen: dict[str, str] = {}
-    claims = [(h.public_ip, f"host {h.id}") for h in topology.hosts if h.public_ip]
-    claims += [(ip, f"gateway {g.id}") for g in topology.gateways for ip in g.public_ips]
-    for address, owner in claims:
-        _check_public(address, owner)
-        if address in PUBLIC_GATEWAY_IPS:
-            raise TopologyError(f"{owner}: {address} is the lab internet's own address")
-        if address in seen:
-            raise TopologyError(f"{owner}: public address {address} is already used by {seen[address]}")
-        seen[address] = owner
-
-
-def _check_public(address: str, owner: str) -> None:
-    try:
-        naming.public_gateway_of(address)
-    except ValueError as exc:
-        raise TopologyError(f"{owner}: {exc}") from exc
-
-
-def _network(cidr: str, where: str) -> ipaddress.IPv4Network:
-    try:
-        net = ipaddress.ip_network(cidr)
-    except ValueError as exc:
-        raise TopologyError(f"{where}: bad CIDR {cidr!r}: {exc}") from exc
-    if not isinstance(net, ipaddress.IPv4Network):
-        raise TopologyError(f"{where}: only IPv4 is supported, got {cidr}")
-    return net
-
-
 # --------------------------------------------------------------------------- helpers
-
-def first_usable(cidr: str) -> str:
-    return str(next(ipaddress.ip_network(cidr, strict=False).hosts()))
-
-
-def subnet_gateway(host: Host) -> str:
-    """The router address in the instance's subnet (the cloud's "+1" address)."""
-    return first_usable(f"{host.private_ip}/{host.prefix_length}")
-
 
 def transit_link(index: int, gateway_namespace: str) -> TransitLink:
     base = naming.TRANSIT_POOL.network_address + 4 * index
@@ -300,20 +183,6 @@ def router_session_name(gateway_namespace: str) -> str:
 def charon_ports(index: int) -> tuple[int, int]:
     """IKE and NAT-T ports of the index-th charon sharing one public address."""
     return (500, 4500) if index == 0 else (20000 + 2 * index, 20001 + 2 * index)
-
-
-def _charon_units(gateway: Gateway, address: str) -> list[tuple[str, list[Tunnel]]]:
-    """Charons of one public address: the shared policy-based one first, then one per route-based tunnel.
-
-    Disabled tunnels keep their slot, so the others keep their ports when one is switched off.
-    """
-    local = [t for t in gateway.tunnels if t.local_address == address]
-    units: list[tuple[str, list[Tunnel]]] = []
-    policy = [t for t in local if not t.route_based]
-    if policy:
-        units.append(("policy", sorted(policy, key=lambda t: t.id)))
-    units += [(t.id, [t]) for t in sorted((t for t in local if t.route_based), key=lambda t: t.id)]
-    return units
 
 
 # --------------------------------------------------------------------------- builder
@@ -402,14 +271,14 @@ class _PlanBuilder:
             mac_a=naming.mac_for(namespace, naming.GATEWAY_TRANSIT_IF), mac_b=naming.mac_for(router, link.router_if),
         ))
         rules = ipt.RuleSet()
-        units = _charon_units(gateway, address)
+        units = charon_units(gateway, address)
         for index, (unit, tunnels) in enumerate(units):
             self._charon(gateway, namespace, index, unit, tunnels, rules)
         routes = [RouteSpec("0.0.0.0/0", (Nexthop(via=naming.public_gateway_of(address), dev=naming.WAN_IF),))]
         routes += [RouteSpec(cidr, (Nexthop(via=link.router_ip, dev=naming.GATEWAY_TRANSIT_IF),)) for cidr in network.cidrs]
         routes += self._static_tunnel_routes(gateway, network, address)
         addresses = [(naming.WAN_IF, f"{address}/24"), (naming.GATEWAY_TRANSIT_IF, f"{link.gateway_ip}/{link.prefix}")]
-        addresses += [("lo", a) for a in _policy_source_addresses(gateway, address)]
+        addresses += [("lo", a) for a in _local_source_addresses(gateway, network, address)]
         self.plan.namespaces[namespace] = NamespaceSpec(
             name=namespace, role="gateway", owner=gateway.id,
             addresses=tuple(addresses),
@@ -613,19 +482,22 @@ class _PlanBuilder:
         self.plan.hosts[host.id] = name
 
 
-def _policy_source_addresses(gateway: Gateway, address: str) -> list[str]:
-    """An address inside each local traffic selector of the policy-based tunnels.
+def _local_source_addresses(gateway: Gateway, network: Network, address: str) -> list[str]:
+    """An address inside each local traffic selector the gateway's tunnels may install.
 
     kernel-libipsec routes a policy's remote subnet through its TUN with a source address taken
     from the local selector and refuses the CHILD_SA when the namespace has none ("error
     installing route with policy"). The gateway namespace sits outside the VPC, so it gets the
     selector's first address (a VPC's router address, as on a cloud gateway) as a /32 on lo.
+    A route-based tunnel's 0.0.0.0/0 selector needs none, unless a policy-based peer narrows it
+    to the VPC's CIDRs: so route-based tunnels get the network's CIDRs' first addresses.
     """
     found: list[str] = []
     for tunnel in gateway.tunnels:
-        if tunnel.local_address != address or tunnel.route_based or not tunnel.enabled:
+        if tunnel.local_address != address or not tunnel.enabled:
             continue
-        for selector in tunnel.local_ts:
+        selectors = network.cidrs if tunnel.route_based else tunnel.local_ts
+        for selector in selectors:
             net = ipaddress.ip_network(selector, strict=False)
             if net.prefixlen == 0:
                 continue  # any address matches 0/0 already

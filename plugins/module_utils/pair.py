@@ -363,18 +363,27 @@ def uncovered(cidrs: Iterable[str], by: Iterable[str]) -> list[str]:
             if not any(network.version == other.version and network.subnet_of(other) for other in covering)]
 
 
-def network_mismatches(a: TunnelEnd, b: TunnelEnd) -> list[str]:
-    """What one end sends into the tunnel must cover the other end's networks."""
-    problems = []
+def _overlap(cidrs: Iterable[str], others: Iterable[str]) -> bool:
+    return any(network.version == other.version and network.overlaps(other) for network in _networks(cidrs) for other in _networks(others))
+
+
+def network_findings(a: TunnelEnd, b: TunnelEnd) -> tuple[list[str], list[str]]:
+    """(mismatches, notes): what one end sends into the tunnel should cover the other end's networks.
+
+    Sending nothing of them is a mismatch (no traffic can cross); covering only part of them is a
+    note, since exposing part of a network can be intended.
+    """
+    mismatches, notes = [], []
     for sender, owner in ((a, b), (b, a)):
         if sender.remote_cidrs is None or owner.local_cidrs is None:
             continue
         sender_label = NETWORK_LABELS.get(sender.cloud, DEFAULT_NETWORK_LABELS)[1]
         owner_label = NETWORK_LABELS.get(owner.cloud, DEFAULT_NETWORK_LABELS)[0]
+        found = mismatches if not _overlap(owner.local_cidrs, sender.remote_cidrs) else notes
         for cidr in uncovered(owner.local_cidrs, sender.remote_cidrs):
-            problems.append("%s %s %s is not covered by %s %s %s"
-                            % (owner.cloud, owner_label, cidr, sender.cloud, sender_label, ", ".join(sender.remote_cidrs) or "(none)"))
-    return problems
+            found.append("%s %s %s is not covered by %s %s %s"
+                         % (owner.cloud, owner_label, cidr, sender.cloud, sender_label, ", ".join(sender.remote_cidrs) or "(none)"))
+    return mismatches, notes
 
 
 def _selectors_fit(inner: TunnelEnd, outer: TunnelEnd) -> bool:
@@ -411,9 +420,10 @@ def lifetime_notes(a: TunnelEnd, b: TunnelEnd) -> list[str]:
 def compare_ends(a: TunnelEnd, b: TunnelEnd) -> tuple[list[str], list[str]]:
     """(mismatches, notes): mismatches keep the tunnel down; notes do not."""
     psk_problems, psk_notes = psk_findings(a, b)
+    network_problems, network_notes = network_findings(a, b)
     mismatches = (address_mismatches(a, b) + proposal_mismatches(a, b) + psk_problems + inside_cidr_mismatches(a, b)
-                  + network_mismatches(a, b) + selector_mismatches(a, b))
-    return mismatches, psk_notes + lifetime_notes(a, b)
+                  + network_problems + selector_mismatches(a, b))
+    return mismatches, psk_notes + network_notes + lifetime_notes(a, b)
 
 
 # --------------------------------------------------------------------------- pairing
@@ -493,6 +503,8 @@ def missing_end_message(present: TunnelEnd, missing_cloud: str) -> str:
 
 
 def pair_tunnels(link: str, a_cloud: str, b_cloud: str, a_ends: list[TunnelEnd], b_ends: list[TunnelEnd]) -> list[PairedTunnel]:
+    """Every tunnel of the link, compared: in the order the first cloud lists its tunnels, then the
+    second cloud's ends that have no counterpart."""
     tunnels = []
     for position, (a, b) in enumerate(match_ends(a_ends, b_ends)):
         name = tunnel_name(link, a, b, position)
@@ -502,7 +514,7 @@ def pair_tunnels(link: str, a_cloud: str, b_cloud: str, a_ends: list[TunnelEnd],
             continue
         mismatches, notes = compare_ends(a, b)
         tunnels.append(PairedTunnel(name, a, b, mismatches, notes, agreed_proposal(a.offer, b.offer)))
-    return sorted(tunnels, key=lambda tunnel: tunnel.name)
+    return tunnels
 
 
 # --------------------------------------------------------------------------- health, waiting, summary

@@ -196,8 +196,10 @@ notes:
     C(vpc:DescribeVpnConnectionLogs).
   - Lifetimes are not compared; each end rekeys on its own timer. Different lifetimes are listed in
     RV(tunnels[].notes).
-  - Static AWS connections are checked for routes covering the Alibaba local subnet; BGP connections learn routes,
-    so that check is skipped for them.
+  - What each end sends into the tunnel (AWS static routes, the Alibaba remote subnet) is checked against the other
+    end's networks (the Alibaba local subnet, the CIDRs of the VPC the AWS gateway is attached to). Covering none of
+    them is a mismatch; covering part of them is a note, because exposing part of a network can be intended. BGP
+    connections learn their routes, so the check is skipped for their AWS end.
   - In check mode of a play that would build the link, the resources do not exist yet and O(state=gathered) fails;
     skip the task there with a C(when) condition on C(ansible_check_mode).
 seealso:
@@ -312,7 +314,8 @@ rendered:
           notes: []
 tunnels:
   description:
-    - Every tunnel of the link as read back, sorted by name. An end is V(null) when the other cloud has nothing for it.
+    - Every tunnel of the link as read back, in the order the first cloud (AWS) lists its tunnels, then the second
+      cloud's ends that have no counterpart. An end is V(null) when the other cloud has nothing for it.
   returned: O(state=gathered)
   type: list
   elements: dict
@@ -375,7 +378,7 @@ tunnels:
       elements: str
       sample: ["IKE phase 1 encryption: aws accepts [AES128] but alibaba offers aes256", "pre-shared keys differ"]
     notes:
-      description: Differences that do not keep the tunnel down (lifetimes), and what could not be compared.
+      description: Differences that do not keep the tunnel down (lifetimes, networks covered in part), and what could not be compared.
       type: list
       elements: str
       sample: []

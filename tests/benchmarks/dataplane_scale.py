@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -138,6 +139,7 @@ def run(pairs: int, hosts: bool, timeout: float) -> dict[str, str]:
         realizer.teardown()
         teardown_from_state(state_dir)
         result["teardown_s"] = f"{time.monotonic() - t_down:.1f}"
+        shutil.rmtree(state_dir, ignore_errors=True)
     return result
 
 

@@ -88,6 +88,7 @@ def test_an_outside_path_that_goes_dark_is_detected_by_bgp_and_dpd(realizer):
     wait_until(failed_over, timeout=8, what="BGP over tunnel 1 down (hold time 3 s)")
     host_a = realizer.host_namespace("host-a")
     wait_until(lambda: ping(host_a, HOST_B, count=1), timeout=5, what="traffic over tunnel 2")
+
     def dpd_gave_up():
         status = realizer.snapshot().tunnels[CGW_1]
         return not status.up and status.message.startswith("peer not responding")

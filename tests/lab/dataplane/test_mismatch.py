@@ -45,7 +45,7 @@ def test_negotiation_failure_stays_down_with_the_reason(realizer, case):
                 and responder_reason in snap.tunnels[responder].message and snap)
 
     wait_until(reasons_known, timeout=10, what=f"{initiator_reason} / {responder_reason} in the status")
-    time.sleep(2)  # the initiator keeps retrying (keyingtries 0): it must still be down, for the same reason
+    time.sleep(1)  # the initiator keeps retrying (keyingtries 0): it must still be down, for the same reason
     snap = realizer.snapshot()
     for tunnel_id, reason in ((initiator, initiator_reason), (responder, responder_reason)):
         status = snap.tunnels[tunnel_id]

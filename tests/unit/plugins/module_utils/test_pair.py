@@ -250,8 +250,16 @@ def test_networks_each_end_sends_must_cover_the_other_ends_networks() -> None:
     narrow_alibaba = alibaba_ends(alibaba_connection("mci-t1", "cgw-t1", remote="10.0.0.0/16"))[0]
     # AWS's selectors (0.0.0.0/0 both ways) still take Alibaba's narrower ones: only the networks disagree.
     assert compared(aws_ends()[0], narrow_alibaba) == ["aws VPC CIDR 172.80.64.0/19 is not covered by alibaba remote subnet 10.0.0.0/16"]
-    assert compared(aws_ends(routes=("192.168.0.0/24",))[0], alibaba_ends()[0]) == [
-        "alibaba local subnet 192.168.0.0/16 is not covered by aws static routes 192.168.0.0/24"]
+    assert compared(aws_ends(routes=("10.1.0.0/16",))[0], alibaba_ends()[0]) == [
+        "alibaba local subnet 192.168.0.0/16 is not covered by aws static routes 10.1.0.0/16"]
+
+
+def test_networks_covered_in_part_are_a_note_because_that_can_be_intended() -> None:
+    part = aws_ends(routes=("192.168.0.0/24",))[0]
+    assert pair.compare_ends(part, alibaba_ends()[0]) == ([], ["alibaba local subnet 192.168.0.0/16 is not covered by aws static routes 192.168.0.0/24"])
+    two_vpc_cidrs = pair.aws_tunnel_ends(aws_connection(aws_api_tunnel(AWS_IPS[0], "169.254.10.0/30", PSK_1)), ALIBABA_IP,
+                                         [AWS_CIDR, "10.9.0.0/16"])[0]
+    assert pair.compare_ends(two_vpc_cidrs, alibaba_ends()[0]) == ([], ["aws VPC CIDR 10.9.0.0/16 is not covered by alibaba remote subnet 172.80.64.0/19"])
 
 
 def test_aws_traffic_selectors_narrower_than_alibabas_subnets_do_not_fit() -> None:
