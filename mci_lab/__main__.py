@@ -17,11 +17,16 @@ def _parser() -> argparse.ArgumentParser:
                        ("down", "stop the lab and remove every namespace and daemon it started"),
                        ("status", "show endpoints, namespaces, daemons, tunnels and BGP sessions"),
                        ("endpoints", "print the endpoints as JSON"),
-                       ("seed", "create a scenario's pre-existing networks and instances (idempotent)")):
+                       ("seed", "create a scenario's pre-existing networks and instances (idempotent)"),
+                       ("cut", "drop all traffic between two public addresses (a peer that stops answering)"),
+                       ("restore", "undo cut")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--state-dir", type=Path, default=lab.DEFAULT_STATE_DIR)
         if name == "seed":
             command.add_argument("scenario")
+        if name in ("cut", "restore"):
+            command.add_argument("local", help="the outside address whose namespace drops the traffic")
+            command.add_argument("remote", help="the peer address it stops hearing from")
         if name in ("up", "serve"):
             command.add_argument("--delays", choices=("instant", "realistic"), default="instant")
             command.add_argument("--time-scale", type=float, default=None,
@@ -58,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
 
         seeded = scenarios.seed(args.scenario, state_dir, with_namespaces=lab.read_options(state_dir)["dataplane"])
         print(scenarios.to_json(seeded))
+    elif args.command in ("cut", "restore"):
+        from mci_lab.dataplane import impair
+
+        change = impair.cut if args.command == "cut" else impair.restore
+        namespace = change(lab.read_options(state_dir)["prefix"], args.local, args.remote)
+        print(json.dumps({args.command: [args.local, args.remote], "namespace": namespace}))
     elif args.command == "endpoints":
         print(json.dumps(lab.read_endpoints(state_dir), indent=2, sort_keys=True))
     return 0
