@@ -19,7 +19,7 @@ description:
   - Only namespaces whose name starts with C(mci-) are accepted; the host's own namespace is never
     a target.
 author:
-  - multicloud.interconnect contributors
+  - multicloud.interconnect contributors (@multicloud-interconnect)
 version_added: 0.1.0
 options:
   namespace:

@@ -350,6 +350,13 @@ def list_virtual_network_gateways(session: AzureSession, resource_group: str) ->
     return [wire_dict(item) for item in session.client.virtual_network_gateways.list(resource_group)]
 
 
+@azure_api("get BGP peer status")
+def get_bgp_peer_status(session: AzureSession, resource_group: str, name: str, *, timeout: float) -> list[dict]:
+    """The gateway's BGP peers, one row per instance and peer (a long-running POST on Azure)."""
+    poller = session.client.virtual_network_gateways.begin_get_bgp_peer_status(resource_group, name)
+    return (finish(poller, what="BGP peer status of virtual network gateway %s" % name, wait=True, timeout=timeout) or {}).get("value") or []
+
+
 @azure_api("create or update virtual network gateway")
 def create_or_update_virtual_network_gateway(session: AzureSession, resource_group: str, name: str, body: dict, *,
                                              wait: bool, timeout: float) -> dict:

@@ -991,3 +991,26 @@ GCP_BFD_MULTIPLIER_RANGE = (5, 16)
 # Priority (MED) of the routes Cloud Router advertises to one peer; lower wins.
 # Source: gcloud compute routers add-bgp-peer --advertised-route-priority [U: 0-65535].
 GCP_ADVERTISED_ROUTE_PRIORITY_RANGE = (0, 65535)
+
+# ---------------------------------------------------------------------------
+# BGP session states (added for the bgp_peer_status module)
+# ---------------------------------------------------------------------------
+# The collection's four session states: up; trying to connect; configured but not trying; cannot run
+# (tunnel down, peer stopped, state unknown). Each cloud's own words map onto them below.
+BGP_SESSION_STATES = ("Established", "Connecting", "Idle", "Down")
+# Azure BgpPeerStatus.state: Unknown, Stopped, Idle, Connecting, Connected. Azure lists each instance's
+# own address as a peer in state Unknown. Source: learn.microsoft.com BgpPeerStatus (CLOUD_FACTS.md 1.2
+# "BGP peer status"); azure-mgmt-network BgpPeerState; seed 002 (list-bgp-peer-status tables).
+AZURE_BGP_PEER_STATES = {"Connected": "Established", "Connecting": "Connecting", "Idle": "Idle", "Stopped": "Down", "Unknown": "Down"}
+# GCP RouterStatusBgpPeerStatus: ``status`` UP means the session is established (DOWN: not yet,
+# UNKNOWN: unknown); ``state`` is the BGP finite state machine's state (RFC 4271 names).
+# Source: Compute API RouterStatusBgpPeerStatus (google-cloud-compute Status enum; "BGP state as
+# specified in RFC1771").
+GCP_BGP_PEER_STATES = {"Established": "Established", "OpenConfirm": "Connecting", "OpenSent": "Connecting", "Active": "Connecting",
+                       "Connect": "Connecting", "Idle": "Idle"}
+# AWS VgwTelemetry of a BGP VPN connection: Status UP only while the tunnel's BGP session is
+# established (StatusMessage "<n> BGP ROUTES"); a tunnel whose IPsec SA is up but whose BGP session
+# is not reads DOWN with this StatusMessage. Source: CLOUD_FACTS.md 1.1 "CloudWatch TunnelState"
+# (BGP: 1 = established) and "VgwTelemetry"; seed 002 ("1 BGP ROUTES  UP") [U: the exact
+# "IPSEC IS UP" wording, which the lab's AWS emulator uses too].
+AWS_TELEMETRY_IPSEC_ONLY_MESSAGE = "IPSEC IS UP"

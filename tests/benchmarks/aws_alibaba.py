@@ -100,7 +100,7 @@ def ratio(ours: float, theirs: float) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--delays", choices=("instant", "realistic"), default="instant")
     parser.add_argument("--time-scale", type=float, default=0.01)
     parser.add_argument("--dataplane", action=argparse.BooleanOptionalAction, default=os.geteuid() == 0)

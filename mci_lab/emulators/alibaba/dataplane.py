@@ -40,7 +40,7 @@ def build_topology(state: AlibabaState) -> Topology:
             networks=tuple(network(state, vpc_id) for vpc_id in sorted(state.vpcs)),
             hosts=tuple(host(state, instance_id) for instance_id in sorted(state.instances)
                         if state.instances[instance_id].status == "Running"),
-            gateways=tuple(gateway(state, item) for _, item in sorted(state.vpn_gateways.items())
+            gateways=tuple(gateway(state, item) for _gateway_id, item in sorted(state.vpn_gateways.items())
                            if item.status != "init"),
         )
 

@@ -127,7 +127,7 @@ def asn_value(name: str, value) -> int:
     """An ASN as the API takes it: a number or the two-segment ``high.low`` notation."""
     text = str(value).strip()
     if "." in text:
-        high, _, low = text.partition(".")
+        high, _dot, low = text.partition(".")
         if not (high.isdigit() and low.isdigit()) or int(high) > 65535 or int(low) > 65535:
             raise errors.invalid_parameter(name, "Use a number or the two-segment notation high.low.")
         asn = int(high) * 65536 + int(low)
@@ -160,7 +160,7 @@ def default_settings() -> dict:
 def generated_psk() -> str:
     """The cloud generates a key when none is given (16 lowercase letters and digits, as it shows)."""
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    return "".join(secrets.choice(alphabet) for _ in range(16))
+    return "".join(secrets.choice(alphabet) for _position in range(16))
 
 
 def initial_ike(local_id: str, remote_id: str) -> dict:
@@ -208,7 +208,7 @@ def _checked_name(name: str, kind: str, value, allowed) -> str:
 
 def _checked_lifetime(name: str, value, phase: str) -> int:
     lifetime = parse_int(name, value)
-    low, high, _ = _capabilities(phase)["lifetime"]
+    low, high, _default = _capabilities(phase)["lifetime"]
     if not low <= lifetime <= high:
         raise errors.invalid_parameter(name, f"It must be {low}-{high} seconds.")
     return lifetime

@@ -32,7 +32,7 @@ def iso_time(seconds: float) -> str:
 def new_id(prefix: str) -> str:
     """Ids shaped like the cloud's (``vpc-bp1ub1yt9cvakoeljxxxx``): a prefix and 21 lowercase characters."""
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    return f"{prefix}-bp1" + "".join(secrets.choice(alphabet) for _ in range(18))
+    return f"{prefix}-bp1" + "".join(secrets.choice(alphabet) for _position in range(18))
 
 
 # --------------------------------------------------------------------------- VPC side

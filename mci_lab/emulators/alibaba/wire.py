@@ -151,7 +151,7 @@ class Params:
         for key, value in self.values.items():
             if not key.startswith(prefix + "."):
                 continue
-            index_text, _, rest = key[len(prefix) + 1:].partition(".")
+            index_text, _dot, rest = key[len(prefix) + 1:].partition(".")
             if not index_text.isdigit() or not rest:
                 continue
             _set_nested(groups.setdefault(int(index_text), {}), rest.split("."), value)

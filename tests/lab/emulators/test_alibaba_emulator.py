@@ -231,7 +231,7 @@ def _accepted(action, *args) -> bool:
 
 
 def test_default_route_to_a_vpn_gateway_is_refused(client):
-    vpc_id, gateway_id, _ = single_tunnel_site(client)
+    vpc_id, gateway_id, _customer_id = single_tunnel_site(client)
     route_table_id = client.describe_vpcs(vpc_models.DescribeVpcsRequest(region_id=REGION, vpc_id=vpc_id)) \
         .body.vpcs.vpc[0].router_table_ids.router_table_ids[0]
     default = vpc_models.CreateRouteEntryRequest(region_id=REGION, route_table_id=route_table_id, destination_cidr_block="0.0.0.0/0",
@@ -287,7 +287,7 @@ def test_customer_gateway_rules(client):
 
 
 def test_single_tunnel_connection_reads_back_its_settings(client):
-    _, gateway_id, customer_id = single_tunnel_site(client)
+    _vpc_id, gateway_id, customer_id = single_tunnel_site(client)
     ike = {"IkeVersion": "ikev2", "IkeEncAlg": "aes256", "IkeAuthAlg": "sha256", "IkePfs": "group14",
            "IkeLifetime": 28800, "Psk": "AlibabaLabKey.1"}
     ipsec = {"IpsecEncAlg": "aes256", "IpsecAuthAlg": "sha256", "IpsecPfs": "disabled", "IpsecLifetime": 3600}
@@ -311,7 +311,7 @@ def test_single_tunnel_connection_reads_back_its_settings(client):
 
 
 def test_connection_settings_are_validated(client):
-    _, gateway_id, customer_id = single_tunnel_site(client)
+    _vpc_id, gateway_id, customer_id = single_tunnel_site(client)
     cases = {
         "IkeConfig.IkeEncAlg": {"ike_config": json.dumps({"IkeEncAlg": "chacha20"})},
         "IpsecConfig.IpsecLifetime": {"ipsec_config": json.dumps({"IpsecLifetime": 90000})},
@@ -379,7 +379,7 @@ def test_dual_tunnel_connection_reads_back_each_tunnel(client):
 
 def test_gateway_rejects_changes_while_updating(start_emulator, slow_ctx):
     client = sdk_client(start_emulator("alibaba", slow_ctx))
-    _, gateway_id, customer_id = single_tunnel_site(client)
+    _vpc_id, gateway_id, customer_id = single_tunnel_site(client)
     connection_id = single_tunnel_connection(client, gateway_id, customer_id)
     assert gateway_of(client, gateway_id).status == "updating"
 
@@ -395,7 +395,7 @@ def test_gateway_rejects_changes_while_updating(start_emulator, slow_ctx):
 
 
 def test_modify_connection_changes_the_key_and_keeps_the_rest(client):
-    _, gateway_id, customer_id = single_tunnel_site(client)
+    _vpc_id, gateway_id, customer_id = single_tunnel_site(client)
     connection_id = single_tunnel_connection(client, gateway_id, customer_id, ike_config=json.dumps({"IkeVersion": "ikev2"}))
     client.modify_vpn_connection_attribute(vpc_models.ModifyVpnConnectionAttributeRequest(
         region_id=REGION, vpn_connection_id=connection_id, ike_config=json.dumps({"Psk": "rotated.key"}),
@@ -409,7 +409,7 @@ def test_modify_connection_changes_the_key_and_keeps_the_rest(client):
 
 
 def test_vpn_route_entries(client):
-    _, gateway_id, customer_id = single_tunnel_site(client)
+    _vpc_id, gateway_id, customer_id = single_tunnel_site(client)
     connection_id = single_tunnel_connection(client, gateway_id, customer_id, local_subnet="0.0.0.0/0", remote_subnet="0.0.0.0/0")
 
     def route(destination: str, weight: int = 100):
@@ -447,7 +447,7 @@ def test_vpn_route_entries(client):
 def test_connection_status_comes_from_the_data_plane(start_emulator, tmp_path):
     status = FixedStatus()
     client = sdk_client(start_emulator("alibaba", LabContext(state_dir=tmp_path, status=status)))
-    _, gateway_id, customer_id = single_tunnel_site(client)
+    _vpc_id, gateway_id, customer_id = single_tunnel_site(client)
     connection_id = single_tunnel_connection(client, gateway_id, customer_id, local_subnet="0.0.0.0/0", remote_subnet="0.0.0.0/0",
                                              bgp_config=json.dumps({"EnableBgp": True, "LocalAsn": 65010,
                                                                     "TunnelCidr": "169.254.20.0/30", "LocalBgpIp": "169.254.20.2"}))
@@ -494,7 +494,8 @@ def test_dataplane_model_describes_what_the_gateway_runs(start_emulator, lab_ctx
     assert (network.id, network.cidrs, network.propagate_from) == (f"alibaba/{vpc_id}", ("192.168.0.0/16",), (f"alibaba/{gateway_id}",))
     assert [(route.destination, route.target_kind, route.target_id) for route in network.routes] == [("10.99.0.0/16", "vpn_gateway", f"alibaba/{gateway_id}")]
     [machine] = model.hosts
-    assert (machine.id, machine.network_id, machine.private_ip, machine.prefix_length) == (f"alibaba/{host['InstanceId']}", f"alibaba/{vpc_id}", "192.168.1.1", 24)
+    wanted = (f"alibaba/{host['InstanceId']}", f"alibaba/{vpc_id}", "192.168.1.1", 24)
+    assert (machine.id, machine.network_id, machine.private_ip, machine.prefix_length) == wanted
     [gateway] = model.gateways
     internet_ip = gateway_of(client, gateway_id).internet_ip
     assert (gateway.id, gateway.network_id, gateway.public_ips) == (f"alibaba/{gateway_id}", f"alibaba/{vpc_id}", (internet_ip,))
@@ -551,13 +552,13 @@ def test_throttling_reaches_the_sdk_as_a_client_error_it_can_retry(start_emulato
     describe = vpc_models.DescribeVpcsRequest(region_id=REGION)
     # tea-openapi retries nothing unless Config.retry_options says so: the fault reaches the caller.
     plain = sdk_client(running)
-    error = api_error(lambda: [plain.describe_vpcs(describe) for _ in range(50)])
+    error = api_error(lambda: [plain.describe_vpcs(describe) for _attempt in range(50)])
     assert (type(error), error.code, error.status_code) == (ClientException, "Throttling.User", 400)
 
     retry = RetryOptions({"retryable": True, "retryCondition": [RetryCondition(
         {"maxAttempts": 10, "errorCode": ["Throttling", "Throttling.User"], "backoff": {"policy": "Fixed", "period": 5}})]})
     patient = sdk_client(running, retry_options=retry)
-    assert all(patient.describe_vpcs(describe).body.total_count == 0 for _ in range(20))
+    assert all(patient.describe_vpcs(describe).body.total_count == 0 for _attempt in range(20))
     throttled = [entry for entry in read_request_log(ctx.request_log.path) if entry["fault"] == "throttle"]
     assert len(throttled) >= 2 and {entry["status"] for entry in throttled} == {400}
 

@@ -238,8 +238,8 @@ def test_gathered_runs_under_ansible_playbook_with_the_connection_options_as_mod
     completed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     result = json.loads(completed.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    assert [(tunnel["name"], tunnel["agree"], tunnel["up"]) for tunnel in result["tunnels"]] == [("aws-alibaba-t1", True, False),
-                                                                                            ("aws-alibaba-t2", True, False)]
+    expected = [("aws-alibaba-t1", True, False), ("aws-alibaba-t2", True, False)]
+    assert [(tunnel["name"], tunnel["agree"], tunnel["up"]) for tunnel in result["tunnels"]] == expected
     assert "aws-lab-secret" not in completed.stdout and LAB_ACCESS_KEY_SECRET not in completed.stdout
     assert_no_key_in(result)
 
