@@ -136,21 +136,25 @@ class RunningLab:
         return netns.list_namespaces(self.prefix)
 
     def processes(self) -> dict[int, str]:
-        """Every process of this lab (PID -> program): recorded daemons and whatever runs inside
-        its namespaces (wireguard-go a test started, for instance)."""
-        pids = set(self.extra_pids)
-        state = LabState.load(self.state_dir / "dataplane" / "state.json")
-        if state is not None:
-            pids |= {record.pid for record in state.daemons.values()}
-        for namespace in self.namespaces():
-            pids |= set(netns.namespace_pids(namespace))
-        return {pid: program for pid in pids if (program := program_of(pid))}
+        return lab_processes(self.state_dir, self.prefix, self.extra_pids)
 
     def stop(self) -> None:
         # Stop the reconcile loop first: an apply after teardown would rebuild the lab.
         self.lab._stop.set()  # pylint: disable=protected-access  # serve() stops it the same way
         self.thread.join(timeout=60)
         self.lab.stop()
+
+
+def lab_processes(state_dir: Path, prefix: str, extra_pids: set[int] = frozenset()) -> dict[int, str]:
+    """Every live process of a lab (PID -> program): the daemons its state records and whatever
+    runs inside its namespaces (wireguard-go a test started, for instance)."""
+    pids = set(extra_pids)
+    state = LabState.load(state_dir / "dataplane" / "state.json")
+    if state is not None:
+        pids |= {record.pid for record in state.daemons.values()}
+    for namespace in netns.list_namespaces(prefix):
+        pids |= set(netns.namespace_pids(namespace))
+    return {pid: program for pid in pids if (program := program_of(pid))}
 
 
 def start_lab(state_dir: Path, prefix: str) -> RunningLab:
