@@ -139,6 +139,7 @@ class Lab:
                     LOG.exception("applying the data plane failed; retrying on the next change")
                     self.ctx.changed.set()
                     self._stop.wait(RECONCILE_INTERVAL)
+            self.realizer.refresh_routes()
             (self.options.state_dir / STATUS_FILE).write_text(self.realizer.status_table(), encoding="utf-8")
 
     def stop(self) -> None:

@@ -44,6 +44,9 @@ ROUTER_SYSCTLS = (
 class Nexthop:
     via: str | None = None
     dev: str | None = None  # "tun:<tunnel id>" stands for that tunnel's TUN device
+    # Tunnels behind this hop (a VPN gateway namespace): like the clouds, the lab sends static
+    # routes only over gateways whose tunnels are up, as long as one is.
+    tunnels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -401,8 +404,8 @@ class _PlanBuilder:
                 for gateway_ns in self.plan.gateway_namespaces[gateway.id]:
                     link = self.links[gateway_ns]
                     addresses.append((link.router_if, f"{link.router_ip}/{link.prefix}"))
-        routes += [self._network_route(network, route, bool(public_hosts)) for route in network.routes
-                   if route.target_kind != "local"]
+        routes += _merge_same_destination([self._network_route(network, route, bool(public_hosts)) for route in network.routes
+                                           if route.target_kind != "local"])
         self.plan.notes += [f"{network.id}: route {r.destination} is a blackhole: {r.note}"
                             for r in routes if r.blackhole]
         self.plan.namespaces[name] = NamespaceSpec(
@@ -421,7 +424,8 @@ class _PlanBuilder:
             gateway_nss = self.plan.gateway_namespaces.get(target, ())
             if target not in self.gateways or self.gateways[target].network_id != network.id:
                 return _blackhole(route, f"gateway {target} is not attached to {network.id}")
-            hops = tuple(Nexthop(via=self.links[ns].gateway_ip, dev=self.links[ns].router_if) for ns in gateway_nss)
+            tunnels = tuple(tunnel.id for tunnel in self.gateways[target].tunnels if tunnel.enabled)
+            hops = tuple(Nexthop(via=self.links[ns].gateway_ip, dev=self.links[ns].router_if, tunnels=tunnels) for ns in gateway_nss)
             return RouteSpec(route.destination, hops)
         if kind == "instance":
             host = next((h for h in self.hosts_by_network[network.id] if h.id == target), None)
@@ -480,6 +484,20 @@ class _PlanBuilder:
             routes=(RouteSpec("0.0.0.0/0", (Nexthop(via=subnet_gateway(host), dev=naming.HOST_IF),)),),
         )
         self.plan.hosts[host.id] = name
+
+
+def _merge_same_destination(routes: list[RouteSpec]) -> list[RouteSpec]:
+    """One route per destination: several routes to one prefix (an AWS VGW's two tunnel endpoints
+    each carry the VPC's static route) become one route over all their next hops."""
+    merged: dict[str, RouteSpec] = {}
+    for route in routes:
+        earlier = merged.get(route.destination)
+        if earlier is None or earlier.blackhole:
+            merged[route.destination] = route
+        elif not route.blackhole:
+            hops = earlier.nexthops + tuple(hop for hop in route.nexthops if hop not in earlier.nexthops)
+            merged[route.destination] = RouteSpec(route.destination, hops)
+    return list(merged.values())
 
 
 def _local_source_addresses(gateway: Gateway, network: Network, address: str) -> list[str]:

@@ -301,7 +301,7 @@ class Realizer:
 
     def _route_command(self, plan: Plan, route: RouteSpec) -> str:
         hops = []
-        for hop in route.nexthops:
+        for hop in self._hops_with_live_tunnels(route.nexthops):
             dev = hop.dev
             if dev and dev.startswith(TUN_PREFIX):
                 dev = self._tun_of(plan, dev[len(TUN_PREFIX):])
@@ -309,6 +309,24 @@ class Realizer:
                     continue  # that tunnel's charon is not running: no path through it
             hops.append((hop.via, dev))
         return netns.route_command(route.destination, hops, route.blackhole or not hops, ROUTE_PROTO)
+
+    def _hops_with_live_tunnels(self, nexthops: tuple) -> tuple:
+        """The hops whose tunnels are up, or all of them when none is (nothing better to try)."""
+        tunnels = self._latest.tunnels
+        live = tuple(hop for hop in nexthops
+                     if not hop.tunnels or any(tunnels.get(t) is not None and tunnels[t].up for t in hop.tunnels))
+        return live or nexthops
+
+    def refresh_routes(self) -> None:
+        """Follow tunnel status changes in routes through VPN gateways; only changed sets are written."""
+        with self._lock:
+            following = [spec for spec in self._plan.namespaces.values()
+                         if spec.name in self.state.namespaces and any(hop.tunnels for route in spec.routes for hop in route.nexthops)]
+            before = {spec.name: self.state.namespaces[spec.name].routes_hash for spec in following}
+            for spec in following:
+                self._ensure_routes(self._plan, spec)
+            if any(self.state.namespaces[name].routes_hash != digest for name, digest in before.items()):
+                self._save()
 
     def _tun_of(self, plan: Plan, tunnel_id: str) -> str:
         placement = plan.tunnels.get(tunnel_id)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
+from ansible_collections.multicloud.interconnect.plugins.module_utils.endpoints import is_loopback_host
 from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, fail_with
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
@@ -95,18 +96,6 @@ def alibaba_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
 
 
 # --------------------------------------------------------------------------- client
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """True for localhost and 127.0.0.0/8 / ::1: the only places plain HTTP may go."""
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def resolve_endpoint(endpoint: str | None, protocol: str | None) -> tuple[str | None, str]:
@@ -810,34 +799,32 @@ IKE_API_NAMES = {
 IPSEC_API_NAMES = {
     "ipsec_enc_alg": "IpsecEncAlg", "ipsec_auth_alg": "IpsecAuthAlg", "ipsec_pfs": "IpsecPfs", "ipsec_lifetime": "IpsecLifetime",
 }
-# Option -> (cloud_facts kind, phase, capability list) for the algorithm options.
+# Option -> (cloud_facts name kind, IKE_CAPABILITIES phase) for the algorithm options.
 _ALGORITHM_OPTIONS = {
-    "ike_enc_alg": ("encryption", "phase1", "encryption"),
-    "ike_auth_alg": ("integrity", "phase1", "integrity"),
-    "ike_pfs": ("dh_group", "phase1", "dh_groups"),
-    "ipsec_enc_alg": ("encryption", "phase2", "encryption"),
-    "ipsec_auth_alg": ("integrity", "phase2", "integrity"),
-    "ipsec_pfs": ("pfs_group", "phase2", "pfs_groups"),
+    "ike_enc_alg": ("encryption", "phase1"),
+    "ike_auth_alg": ("integrity", "phase1"),
+    "ike_pfs": ("dh_group", "phase1"),
+    "ipsec_enc_alg": ("encryption", "phase2"),
+    "ipsec_auth_alg": ("integrity", "phase2"),
+    "ipsec_pfs": ("pfs_group", "phase2"),
 }
 _LIFETIME_OPTIONS = {"ike_lifetime": "phase1", "ipsec_lifetime": "phase2"}
 
 
 def accepted_names(option: str) -> list[str]:
     """The Alibaba spellings an algorithm option accepts, from cloud_facts.IKE_CAPABILITIES."""
-    kind, phase, capability = _ALGORITHM_OPTIONS[option]
-    values = cloud_facts.IKE_CAPABILITIES[CLOUD][phase][capability]
-    return [cloud_facts.cloud_name(CLOUD, kind, value) for value in values]
+    kind, phase = _ALGORITHM_OPTIONS[option]
+    return [cloud_facts.cloud_name(CLOUD, kind, value) for value in cloud_facts.accepted_values(CLOUD, kind, phase)]
 
 
 def canonical_algorithm(option: str, value: Any) -> Any:
     """The canonical value (cloud_facts vocabulary) of an Alibaba algorithm name; ValueError if unknown."""
-    kind, phase, capability = _ALGORITHM_OPTIONS[option]
-    allowed = cloud_facts.IKE_CAPABILITIES[CLOUD][phase][capability]
+    kind, phase = _ALGORITHM_OPTIONS[option]
     try:
         canonical = cloud_facts.canonical_name(CLOUD, kind, value)
     except (KeyError, ValueError):
         canonical = "unknown"
-    if canonical not in allowed:
+    if canonical not in cloud_facts.accepted_values(CLOUD, kind, phase):
         raise ValueError("%s: %r is not one of %s" % (option, value, ", ".join(accepted_names(option))))
     return canonical
 
@@ -914,18 +901,13 @@ def peer_problems(peer_cloud: str, prefix: str, ike: Mapping[str, Any] | None, i
         return problems  # phase_config_problems reports unknown names
     if proposal["ike_version"] not in capabilities["ike_versions"]:
         problems.append("%sike_config.ike_version: %s does not support %s" % (prefix, peer_cloud, proposal["ike_version"]))
-    checks = (
-        ("ike_enc_alg", "phase1", "encryption", "encryption"), ("ike_auth_alg", "phase1", "integrity", "integrity"),
-        ("ike_pfs", "phase1", "dh_group", "dh_groups"), ("ipsec_enc_alg", "phase2", "encryption", "encryption"),
-        ("ipsec_auth_alg", "phase2", "integrity", "integrity"), ("ipsec_pfs", "phase2", "pfs_group", "pfs_groups"),
-    )
-    for option, phase, field, capability in checks:
-        value = proposal[phase][field]
-        if value in capabilities[phase][capability]:
+    for option, (kind, phase) in _ALGORITHM_OPTIONS.items():
+        value = proposal[phase][kind]
+        if value in cloud_facts.accepted_values(peer_cloud, kind, phase):
             continue
         section = "ike_config" if option.startswith("ike_") else "ipsec_config"
         given = ((ike if section == "ike_config" else ipsec) or {}).get(option)
-        shown = given if given is not None else "%s (Alibaba's default)" % cloud_facts.cloud_name(CLOUD, _ALGORITHM_OPTIONS[option][0], value)
+        shown = given if given is not None else "%s (Alibaba's default)" % cloud_facts.cloud_name(CLOUD, kind, value)
         problems.append("%s%s.%s: %s is not accepted by %s" % (prefix, section, option, shown, peer_cloud))
     return problems
 

@@ -57,20 +57,13 @@ TUNNEL_FIELDS = (
 )
 TUNNEL_OPTION_NAMES = tuple(field.option for field in TUNNEL_FIELDS)
 
-# Where each algorithm kind's allowed canonical values live in cloud_facts.IKE_CAPABILITIES.
-_CAPABILITY_KEYS = {"encryption": "encryption", "integrity": "integrity", "dh_group": "dh_groups", "pfs_group": "pfs_groups"}
-
 
 # --------------------------------------------------------------------------- algorithm names
 
 
 def allowed_values(field: TunnelField) -> list:
     """AWS's own names for the values cloud_facts allows in this field, in cloud_facts' order."""
-    capability = cloud_facts.IKE_CAPABILITIES[CLOUD]
-    if field.kind == "ike_version":
-        canonical = capability["ike_versions"]
-    else:
-        canonical = capability[field.phase][_CAPABILITY_KEYS[field.kind]]
+    canonical = cloud_facts.accepted_values(CLOUD, field.kind, field.phase)
     return [cloud_facts.cloud_name(CLOUD, field.kind, value) for value in canonical if value is not None]
 
 

@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import copy
 import functools
-import ipaddress
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.multicloud.interconnect.plugins.module_utils.endpoints import endpoint_url_problem, is_lab_endpoint
 from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout
 
 try:
@@ -56,7 +55,6 @@ CLOUD_POLLING_INTERVAL = 30
 # Seconds between reads while waiting for a resource another run left in "Updating".
 LAB_SETTLE_DELAY = 0.5
 CLOUD_SETTLE_DELAY = 15.0
-LOOPBACK_HOSTNAMES = ("localhost",)
 # Provisioning states after which a resource takes a new write.
 SETTLED_STATES = ("Succeeded", "Failed", "Canceled")
 
@@ -93,31 +91,10 @@ def azure_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
     return module
 
 
-def is_lab_endpoint(base_url: str | None) -> bool:
-    """True only for a plain-http URL on a loopback address: the one place the lab credential is used."""
-    if not base_url:
-        return False
-    parsed = urlparse(base_url)
-    if parsed.scheme != "http" or not parsed.hostname:
-        return False
-    if parsed.hostname.lower() in LOOPBACK_HOSTNAMES:
-        return True
-    try:
-        return ipaddress.ip_address(parsed.hostname).is_loopback
-    except ValueError:
-        return False
-
-
 def base_url_problem(base_url: str | None) -> str | None:
     """Why ``base_url`` cannot be used: plain http is only for the lab on a loopback address."""
-    if not base_url:
-        return None
-    parsed = urlparse(base_url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return "base_url: %r is not an http(s) URL" % (base_url,)
-    if parsed.scheme == "http" and not is_lab_endpoint(base_url):
-        return "base_url: plain http is only allowed for a loopback lab endpoint, got %s" % base_url
-    return None
+    return endpoint_url_problem(base_url, not_http_url="base_url: %r is not an http(s) URL",
+                                plain_http_off_loopback="base_url: plain http is only allowed for a loopback lab endpoint, got %s")
 
 
 class LabCredential:
@@ -311,6 +288,29 @@ def describe_state(resource: Mapping[str, Any] | None) -> str:
     return "gone" if resource is None else "provisioningState %s" % provisioning_state(resource)
 
 
+# --------------------------------------------------------------------------- writes every resource type shares
+# Each resource type is one operations group of the client (``client.local_network_gateways``...), and
+# the groups name and shape their writes alike; ``kind`` names the type in timeout messages.
+
+
+def create_or_update_resource(operations: Any, kind: str, resource_group: str, name: str, body: dict, *,
+                              wait: bool, timeout: float) -> dict:
+    poller = operations.begin_create_or_update(resource_group, name, body, **lro_options(wait))
+    return finish(poller, what="%s %s" % (kind, name), wait=wait, timeout=timeout)
+
+
+def update_resource_tags(operations: Any, kind: str, resource_group: str, name: str, tags: dict, *, timeout: float) -> dict:
+    poller = operations.begin_update_tags(resource_group, name, {"tags": tags})
+    return finish(poller, what="tags of %s %s" % (kind, name), wait=True, timeout=timeout)
+
+
+def delete_resource(operations: Any, kind: str, resource_group: str, name: str, *, wait: bool, timeout: float) -> bool:
+    """True: deleted, or deletion started. What is already gone is the caller's ``when_not_found=False``."""
+    poller = operations.begin_delete(resource_group, name, **lro_options(wait))
+    finish(poller, what="deletion of %s %s" % (kind, name), wait=wait, timeout=timeout)
+    return True
+
+
 # --------------------------------------------------------------------------- virtual networks and public IPs
 
 
@@ -326,15 +326,13 @@ def get_public_ip_address(session: AzureSession, resource_group: str, name: str)
 
 @azure_api("create public IP address")
 def create_or_update_public_ip_address(session: AzureSession, resource_group: str, name: str, body: dict, *, timeout: float) -> dict:
-    poller = session.client.public_ip_addresses.begin_create_or_update(resource_group, name, body)
-    return finish(poller, what="public IP address %s" % name, wait=True, timeout=timeout)
+    return create_or_update_resource(session.client.public_ip_addresses, "public IP address", resource_group, name, body,
+                                     wait=True, timeout=timeout)
 
 
 @azure_api("delete public IP address", when_not_found=False)
 def delete_public_ip_address(session: AzureSession, resource_group: str, name: str, *, wait: bool, timeout: float) -> bool:
-    poller = session.client.public_ip_addresses.begin_delete(resource_group, name, **lro_options(wait))
-    finish(poller, what="deletion of public IP address %s" % name, wait=wait, timeout=timeout)
-    return True
+    return delete_resource(session.client.public_ip_addresses, "public IP address", resource_group, name, wait=wait, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- virtual network gateways
@@ -360,21 +358,20 @@ def get_bgp_peer_status(session: AzureSession, resource_group: str, name: str, *
 @azure_api("create or update virtual network gateway")
 def create_or_update_virtual_network_gateway(session: AzureSession, resource_group: str, name: str, body: dict, *,
                                              wait: bool, timeout: float) -> dict:
-    poller = session.client.virtual_network_gateways.begin_create_or_update(resource_group, name, body, **lro_options(wait))
-    return finish(poller, what="virtual network gateway %s" % name, wait=wait, timeout=timeout)
+    return create_or_update_resource(session.client.virtual_network_gateways, "virtual network gateway", resource_group, name, body,
+                                     wait=wait, timeout=timeout)
 
 
 @azure_api("update virtual network gateway tags")
 def update_virtual_network_gateway_tags(session: AzureSession, resource_group: str, name: str, tags: dict, *, timeout: float) -> dict:
-    poller = session.client.virtual_network_gateways.begin_update_tags(resource_group, name, {"tags": tags})
-    return finish(poller, what="tags of virtual network gateway %s" % name, wait=True, timeout=timeout)
+    return update_resource_tags(session.client.virtual_network_gateways, "virtual network gateway", resource_group, name, tags,
+                                timeout=timeout)
 
 
 @azure_api("delete virtual network gateway", when_not_found=False)
 def delete_virtual_network_gateway(session: AzureSession, resource_group: str, name: str, *, wait: bool, timeout: float) -> bool:
-    poller = session.client.virtual_network_gateways.begin_delete(resource_group, name, **lro_options(wait))
-    finish(poller, what="deletion of virtual network gateway %s" % name, wait=wait, timeout=timeout)
-    return True
+    return delete_resource(session.client.virtual_network_gateways, "virtual network gateway", resource_group, name,
+                           wait=wait, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- local network gateways
@@ -393,8 +390,8 @@ def list_local_network_gateways(session: AzureSession, resource_group: str) -> l
 @azure_api("create or update local network gateway")
 def create_or_update_local_network_gateway(session: AzureSession, resource_group: str, name: str, body: dict, *,
                                            wait: bool, timeout: float) -> dict:
-    poller = session.client.local_network_gateways.begin_create_or_update(resource_group, name, body, **lro_options(wait))
-    return finish(poller, what="local network gateway %s" % name, wait=wait, timeout=timeout)
+    return create_or_update_resource(session.client.local_network_gateways, "local network gateway", resource_group, name, body,
+                                     wait=wait, timeout=timeout)
 
 
 @azure_api("update local network gateway tags")
@@ -404,9 +401,7 @@ def update_local_network_gateway_tags(session: AzureSession, resource_group: str
 
 @azure_api("delete local network gateway", when_not_found=False)
 def delete_local_network_gateway(session: AzureSession, resource_group: str, name: str, *, wait: bool, timeout: float) -> bool:
-    poller = session.client.local_network_gateways.begin_delete(resource_group, name, **lro_options(wait))
-    finish(poller, what="deletion of local network gateway %s" % name, wait=wait, timeout=timeout)
-    return True
+    return delete_resource(session.client.local_network_gateways, "local network gateway", resource_group, name, wait=wait, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- connections
@@ -425,14 +420,13 @@ def list_connections(session: AzureSession, resource_group: str) -> list[dict]:
 @azure_api("create or update connection")
 def create_or_update_connection(session: AzureSession, resource_group: str, name: str, body: dict, *,
                                 wait: bool, timeout: float) -> dict:
-    poller = session.client.virtual_network_gateway_connections.begin_create_or_update(resource_group, name, body, **lro_options(wait))
-    return finish(poller, what="connection %s" % name, wait=wait, timeout=timeout)
+    return create_or_update_resource(session.client.virtual_network_gateway_connections, "connection", resource_group, name, body,
+                                     wait=wait, timeout=timeout)
 
 
 @azure_api("update connection tags")
 def update_connection_tags(session: AzureSession, resource_group: str, name: str, tags: dict, *, timeout: float) -> dict:
-    poller = session.client.virtual_network_gateway_connections.begin_update_tags(resource_group, name, {"tags": tags})
-    return finish(poller, what="tags of connection %s" % name, wait=True, timeout=timeout)
+    return update_resource_tags(session.client.virtual_network_gateway_connections, "connection", resource_group, name, tags, timeout=timeout)
 
 
 @azure_api("get connection shared key", when_not_found=None)
@@ -449,6 +443,4 @@ def set_shared_key(session: AzureSession, resource_group: str, name: str, value:
 
 @azure_api("delete connection", when_not_found=False)
 def delete_connection(session: AzureSession, resource_group: str, name: str, *, wait: bool, timeout: float) -> bool:
-    poller = session.client.virtual_network_gateway_connections.begin_delete(resource_group, name, **lro_options(wait))
-    finish(poller, what="deletion of connection %s" % name, wait=wait, timeout=timeout)
-    return True
+    return delete_resource(session.client.virtual_network_gateway_connections, "connection", resource_group, name, wait=wait, timeout=timeout)

@@ -40,14 +40,14 @@ CONNECTION_STATUS_PROPERTIES = frozenset((
     "connectionStatus", "tunnelConnectionStatus", "ingressBytesTransferred", "egressBytesTransferred",
     "ingressPacketsDropped", "egressPacketsDropped", "sharedKey",
 ))
-# Option name -> (cloud_facts name kind, IKE_CAPABILITIES phase, capability list) for IPsec policies.
+# Option name -> (cloud_facts name kind, IKE_CAPABILITIES phase) for IPsec policies.
 IPSEC_POLICY_NAMES = {
-    "ike_encryption": ("encryption", "phase1", "encryption"),
-    "ike_integrity": ("integrity", "phase1", "integrity"),
-    "dh_group": ("dh_group", "phase1", "dh_groups"),
-    "ipsec_encryption": ("encryption", "phase2", "encryption"),
-    "ipsec_integrity": ("integrity", "phase2", "integrity"),
-    "pfs_group": ("pfs_group", "phase2", "pfs_groups"),
+    "ike_encryption": ("encryption", "phase1"),
+    "ike_integrity": ("integrity", "phase1"),
+    "dh_group": ("dh_group", "phase1"),
+    "ipsec_encryption": ("encryption", "phase2"),
+    "ipsec_integrity": ("integrity", "phase2"),
+    "pfs_group": ("pfs_group", "phase2"),
 }
 # Option name -> ARM IpsecPolicy field.
 IPSEC_POLICY_FIELDS = {
@@ -174,7 +174,7 @@ def canonical_policy(policy: Mapping[str, Any]) -> dict:
     With an AEAD (GCM) IPsec encryption Azure names the integrity after the cipher: canonical None.
     """
     canonical: dict[str, Any] = {}
-    for option, (kind, _phase, _capability) in IPSEC_POLICY_NAMES.items():
+    for option, (kind, _phase) in IPSEC_POLICY_NAMES.items():
         value = policy.get(option)
         if option == "ipsec_integrity" and canonical["ipsec_encryption"] in cloud_facts.AEAD_ENCRYPTIONS:
             try:
@@ -207,11 +207,11 @@ def ipsec_policy_problems(field: str, policies: list | None, protocol: str | Non
         except ValueError as error:
             problems.append("%s: %s" % (where, error))
             continue
-        for option, (_kind, phase, allowed_key) in IPSEC_POLICY_NAMES.items():
+        for option, (kind, phase) in IPSEC_POLICY_NAMES.items():
             value = canonical[option]
             if option == "ipsec_integrity" and value is None:
                 continue
-            if value not in capability[phase][allowed_key]:
+            if value not in cloud_facts.accepted_values(CLOUD, kind, phase):
                 problems.append("%s.%s: Azure does not offer %s here" % (where, option, policy.get(option)))
         low, high, _default = capability["phase2"]["lifetime"]
         if not low <= canonical["sa_lifetime_seconds"] <= high:
@@ -229,7 +229,7 @@ def ipsec_policy_body(policy: Mapping[str, Any]) -> dict:
     """An IpsecPolicy in Azure's own spelling (validated input)."""
     canonical = canonical_policy(policy)
     body: dict[str, Any] = {}
-    for option, (kind, _phase, _capability) in IPSEC_POLICY_NAMES.items():
+    for option, (kind, _phase) in IPSEC_POLICY_NAMES.items():
         value = canonical[option]
         if option == "ipsec_integrity" and value is None:
             body[IPSEC_POLICY_FIELDS[option]] = cloud_facts.cloud_name(CLOUD, "encryption", canonical["ipsec_encryption"])

@@ -407,6 +407,16 @@ IKE_CAPABILITIES = {
     ),
 }
 
+# The IKE_CAPABILITIES list that holds each name kind's accepted values (kinds as in CLOUD_NAMES).
+CAPABILITY_KEYS = {"ike_version": "ike_versions", "encryption": "encryption", "integrity": "integrity",
+                   "dh_group": "dh_groups", "pfs_group": "pfs_groups"}
+
+
+def accepted_values(cloud: str, kind: str, phase: str | None = None) -> tuple:
+    """The canonical values ``cloud`` accepts for one name kind in ``phase`` (no phase for ike_version)."""
+    capabilities = IKE_CAPABILITIES[cloud]
+    return (capabilities if phase is None else capabilities[phase])[CAPABILITY_KEYS[kind]]
+
 # ---------------------------------------------------------------------------
 # Per-cloud names (canonical -> cloud). Sources as for IKE_CAPABILITIES.
 # ---------------------------------------------------------------------------

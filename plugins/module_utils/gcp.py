@@ -31,12 +31,12 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts as facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff, differing_fields, drop_unset
+from ansible_collections.multicloud.interconnect.plugins.module_utils.endpoints import endpoint_url_problem, is_lab_endpoint
 from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
@@ -60,7 +60,6 @@ except ImportError:
 CLOUD = "gcp"
 USER_AGENT_PRODUCT = "multicloud.interconnect"
 COMPUTE_SCOPE = "https://www.googleapis.com/auth/compute"
-LOOPBACK_HOSTNAMES = ("localhost",)
 
 # Seconds between operation reads and before the first retry: the lab answers in milliseconds,
 # Compute in seconds (HA VPN resources take 12-38 s, CLOUD_FACTS.md 1.3 "Provisioning").
@@ -101,31 +100,11 @@ def gcp_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
     return module
 
 
-def is_lab_endpoint(api_endpoint: str | None) -> bool:
-    """True only for a plain-http URL on a loopback address: the one place anonymous credentials are used."""
-    if not api_endpoint:
-        return False
-    parsed = urlparse(api_endpoint)
-    if parsed.scheme != "http" or not parsed.hostname:
-        return False
-    if parsed.hostname.lower() in LOOPBACK_HOSTNAMES:
-        return True
-    try:
-        return ipaddress.ip_address(parsed.hostname).is_loopback
-    except ValueError:
-        return False
-
-
 def api_endpoint_problem(api_endpoint: str | None) -> str | None:
     """Why ``api_endpoint`` cannot be used: it must be an http(s) URL, plain http only on loopback."""
-    if not api_endpoint:
-        return None
-    parsed = urlparse(api_endpoint)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return "api_endpoint: must be an http(s) URL such as https://compute.googleapis.com (got %r)" % (api_endpoint,)
-    if parsed.scheme == "http" and not is_lab_endpoint(api_endpoint):
-        return "api_endpoint: plain http is only allowed for a loopback lab endpoint (got %r)" % (api_endpoint,)
-    return None
+    return endpoint_url_problem(api_endpoint,
+                                not_http_url="api_endpoint: must be an http(s) URL such as https://compute.googleapis.com (got %r)",
+                                plain_http_off_loopback="api_endpoint: plain http is only allowed for a loopback lab endpoint (got %r)")
 
 
 def retry_predicate(error: Exception) -> bool:

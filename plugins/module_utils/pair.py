@@ -45,33 +45,32 @@ class ProposalField:
 
     label: str
     phase: str | None
-    key: str
     kind: str  # cloud_facts name kind (cloud_name / canonical_name)
     strength: tuple  # strongest first: which common value the two ends settle on
+
+    @property
+    def key(self) -> str:
+        return cloud_facts.CAPABILITY_KEYS[self.kind]
 
     def values(self, offer: Mapping[str, Any]) -> list:
         return list(offer[self.key] if self.phase is None else offer[self.phase][self.key])
 
 
 PROPOSAL_FIELDS = (
-    ProposalField("IKE version", None, "ike_versions", "ike_version", cloud_facts.IKE_VERSION_STRENGTH),
-    ProposalField("IKE phase 1 encryption", "phase1", "encryption", "encryption", cloud_facts.ENCRYPTION_STRENGTH),
-    ProposalField("IKE phase 1 integrity", "phase1", "integrity", "integrity", cloud_facts.INTEGRITY_STRENGTH),
-    ProposalField("IKE phase 1 DH group", "phase1", "dh_groups", "dh_group", cloud_facts.DH_GROUP_STRENGTH),
-    ProposalField("IPsec phase 2 encryption", "phase2", "encryption", "encryption", cloud_facts.ENCRYPTION_STRENGTH),
-    ProposalField("IPsec phase 2 integrity", "phase2", "integrity", "integrity", cloud_facts.INTEGRITY_STRENGTH),
+    ProposalField("IKE version", None, "ike_version", cloud_facts.IKE_VERSION_STRENGTH),
+    ProposalField("IKE phase 1 encryption", "phase1", "encryption", cloud_facts.ENCRYPTION_STRENGTH),
+    ProposalField("IKE phase 1 integrity", "phase1", "integrity", cloud_facts.INTEGRITY_STRENGTH),
+    ProposalField("IKE phase 1 DH group", "phase1", "dh_group", cloud_facts.DH_GROUP_STRENGTH),
+    ProposalField("IPsec phase 2 encryption", "phase2", "encryption", cloud_facts.ENCRYPTION_STRENGTH),
+    ProposalField("IPsec phase 2 integrity", "phase2", "integrity", cloud_facts.INTEGRITY_STRENGTH),
     # PFS off (None) is the weakest choice.
-    ProposalField("IPsec phase 2 PFS group", "phase2", "pfs_groups", "pfs_group", cloud_facts.DH_GROUP_STRENGTH + (None,)),
+    ProposalField("IPsec phase 2 PFS group", "phase2", "pfs_group", cloud_facts.DH_GROUP_STRENGTH + (None,)),
 )
 LIFETIME_LABELS = {"phase1": "IKE phase 1 lifetime", "phase2": "IPsec phase 2 lifetime"}
 
 # Clouds whose tunnels take a list of algorithms per field and accept any of them (see
 # cloud_facts.from_cloud_names); the others configure one choice, which they offer.
 CHOICE_LIST_CLOUDS = frozenset({"aws", "gcp"})
-
-# IKE_CAPABILITIES key for each cloud_facts name kind.
-_CAPABILITY_KEYS = {"ike_version": "ike_versions", "encryption": "encryption", "integrity": "integrity",
-                    "dh_group": "dh_groups", "pfs_group": "pfs_groups"}
 
 
 def offer_from_proposal(proposal: Mapping[str, Any]) -> dict:
@@ -96,9 +95,9 @@ def aws_offer(options: Mapping[str, Any]) -> dict:
     for tunnel_field in TUNNEL_FIELDS:
         if tunnel_field.kind is None:
             continue
-        key = _CAPABILITY_KEYS[tunnel_field.kind]
+        key = cloud_facts.CAPABILITY_KEYS[tunnel_field.kind]
         section = offer if tunnel_field.phase is None else offer[tunnel_field.phase]
-        allowed = capabilities[key] if tunnel_field.phase is None else capabilities[tunnel_field.phase][key]
+        allowed = cloud_facts.accepted_values("aws", tunnel_field.kind, tunnel_field.phase)
         given = options.get(tunnel_field.option)
         if given:
             section[key] = [cloud_facts.canonical_name("aws", tunnel_field.kind, value) for value in given]

@@ -232,7 +232,7 @@ notes:
     C(Microsoft.Network/connections/read), C(Microsoft.Network/localNetworkGateways/read). GCP
     C(compute.routers.get), C(compute.vpnTunnels.get).
   - States are normalised to V(Established), V(Connecting) (the session is being tried), V(Idle) (configured but
-    not tried) and V(Down) (it cannot run: tunnel down, peer stopped, state unknown); RV(peers[].cloud_state)
+    not tried) and V(Down) (it cannot run, because the tunnel is down, the peer stopped or the state is unknown); RV(peers[].cloud_state)
     keeps the cloud's own word. AWS reports a BGP tunnel C(UP) only while its session is established, and
     C(DOWN) with C(IPSEC IS UP) while IPsec is up but BGP is not.
   - Azure gives no reason for a BGP peer that is down; RV(peers[].message) then carries the status of the

@@ -7,7 +7,6 @@ log in) and the lab's own namespaces (for the teardown check).
 """
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import string
@@ -16,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from mci_lab.dataplane import daemons, netns, teardown_from_state
 from mci_lab.dataplane.state import LabState
@@ -124,7 +123,7 @@ class RunningLab:
     def realizer(self):
         return self.lab.realizer
 
-    def host_namespace(self, model_id: str, timeout: float = 30.0) -> str:
+    def host_namespace(self, model_id: str, timeout: float = 60.0) -> str:
         """The namespace of an instance, once the data plane has built it."""
         return wait_until(lambda: self.realizer.state.hosts.get(model_id, {}).get("namespace"), timeout,
                           f"the data plane to build instance {model_id}")
@@ -145,7 +144,7 @@ class RunningLab:
         self.lab.stop()
 
 
-def lab_processes(state_dir: Path, prefix: str, extra_pids: set[int] = frozenset()) -> dict[int, str]:
+def lab_processes(state_dir: Path, prefix: str, extra_pids: Iterable[int] = ()) -> dict[int, str]:
     """Every live process of a lab (PID -> program): the daemons its state records and whatever
     runs inside its namespaces (wireguard-go a test started, for instance)."""
     pids = set(extra_pids)
@@ -171,8 +170,8 @@ def start_lab(state_dir: Path, prefix: str) -> RunningLab:
 
 
 def program_of(pid: int) -> str:
-    """The program a live process runs ("" when it is gone): the last word of its command line
-    that names an executable, so a later check can tell a recycled PID from ours."""
+    """The program a live process runs ("" when it is gone), so a later check can tell a
+    recycled PID from ours (daemons.is_running compares it with the command line)."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             words = [w.decode(errors="replace") for w in f.read().split(b"\0") if w]
@@ -219,11 +218,3 @@ def stop_and_check(running: RunningLab) -> list[str]:
         if problems:
             force_cleanup(running.state_dir, running.prefix, pids)
     return problems
-
-
-_counter = itertools.count(1)
-
-
-def unique(name: str) -> str:
-    """A resource name unique within this pytest process."""
-    return f"{name}-{next(_counter)}"

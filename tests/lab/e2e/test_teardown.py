@@ -18,8 +18,7 @@ from mci_lab.dataplane import daemons
 from mci_lab.dataplane.state import LabState
 from mci_lab.lab import LabOptions
 from tests.lab.e2e.clouds import (
-    AWS_REGION, StaticSite, alibaba_ipsec_config, aws_algorithms, aws_alibaba_static, aws_telemetry)
-from tests.lab.e2e.clouds import StaticPair
+    AWS_REGION, StaticPair, StaticSite, alibaba_ipsec_config, aws_algorithms, aws_alibaba_static, aws_telemetry)
 from tests.lab.e2e.support import (
     RunningLab, alive, force_cleanup, lab_processes, leftovers, next_prefix, program_of, skip_reason, start_lab,
     stop_and_check, wait_until)
@@ -48,9 +47,9 @@ def tunnel_up(endpoints: dict) -> StaticPair:
     return pair
 
 
-def start_role_process(state_dir, namespace: str, run_dir) -> int:
+def start_role_process(log_dir: Path, namespace: str, run_dir: Path) -> int:
     """wireguard-go in an instance's namespace, as a role would start it (never outside the lab)."""
-    pid = daemons.start_wireguard_go(namespace, run_dir, "zt0", state_dir / "wireguard-go.log")
+    pid = daemons.start_wireguard_go(namespace, run_dir, "zt0", log_dir / "wireguard-go.log")
     daemons.wait_for_wireguard(namespace, run_dir, "zt0")
     return pid
 
