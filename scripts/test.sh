@@ -17,6 +17,15 @@ pytest -q -n 2 -m "not dataplane and not playbook" tests
 step "pytest: the data plane (namespaces, strongSwan, BIRD, wireguard-go) and playbooks on the lab"
 pytest -q -m "dataplane or playbook" tests
 
+step "molecule: aws_alibaba (create, converge, idempotence, verify, destroy) on a lab of its own"
+molecule_dir=$(mktemp -d /tmp/mci-molecule-XXXXXX)
+molecule_rc=0
+MCI_LAB_STATE_DIR="$molecule_dir/lab" MCI_LAB_PREFIX="mci-mol$$-" MOLECULE_EPHEMERAL_DIRECTORY="$molecule_dir/molecule" \
+  molecule test -s aws_alibaba || molecule_rc=$?
+python -m mci_lab down --state-dir "$molecule_dir/lab" >/dev/null  # even when destroy itself failed
+rm -rf "$molecule_dir"
+[ "$molecule_rc" -eq 0 ]
+
 step "ansible-test sanity"
 bash scripts/sanity.sh
 

@@ -277,6 +277,8 @@ class _PlanBuilder:
         units = charon_units(gateway, address)
         for index, (unit, tunnels) in enumerate(units):
             self._charon(gateway, namespace, index, unit, tunnels, rules)
+        served_directly = [t.remote_address for t in (units[0][1] if units else []) if t.enabled]
+        rules.filter += ipt.unserved_ike_rules(address, served_directly)
         routes = [RouteSpec("0.0.0.0/0", (Nexthop(via=naming.public_gateway_of(address), dev=naming.WAN_IF),))]
         routes += [RouteSpec(cidr, (Nexthop(via=link.router_ip, dev=naming.GATEWAY_TRANSIT_IF),)) for cidr in network.cidrs]
         routes += self._static_tunnel_routes(gateway, network, address)

@@ -417,6 +417,7 @@ def accepted_values(cloud: str, kind: str, phase: str | None = None) -> tuple:
     capabilities = IKE_CAPABILITIES[cloud]
     return (capabilities if phase is None else capabilities[phase])[CAPABILITY_KEYS[kind]]
 
+
 # ---------------------------------------------------------------------------
 # Per-cloud names (canonical -> cloud). Sources as for IKE_CAPABILITIES.
 # ---------------------------------------------------------------------------

@@ -232,8 +232,8 @@ notes:
     C(Microsoft.Network/connections/read), C(Microsoft.Network/localNetworkGateways/read). GCP
     C(compute.routers.get), C(compute.vpnTunnels.get).
   - States are normalised to V(Established), V(Connecting) (the session is being tried), V(Idle) (configured but
-    not tried) and V(Down) (it cannot run, because the tunnel is down, the peer stopped or the state is unknown); RV(peers[].cloud_state)
-    keeps the cloud's own word. AWS reports a BGP tunnel C(UP) only while its session is established, and
+    not tried) and V(Down) (it cannot run, because the tunnel is down, the peer stopped or the state is unknown);
+    RV(peers[].cloud_state) keeps the cloud's own word. AWS reports a BGP tunnel C(UP) only while its session is established, and
     C(DOWN) with C(IPSEC IS UP) while IPsec is up but BGP is not.
   - Azure gives no reason for a BGP peer that is down; RV(peers[].message) then carries the status of the
     connection's tunnel on that instance. GCP's reason is the linked VPN tunnel's status and detailed status.
@@ -431,6 +431,7 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils import aws
 from ansible_collections.multicloud.interconnect.plugins.module_utils import azure
 from ansible_collections.multicloud.interconnect.plugins.module_utils import azure_vpn
 from ansible_collections.multicloud.interconnect.plugins.module_utils import bgp
+from ansible_collections.multicloud.interconnect.plugins.module_utils import endpoints
 from ansible_collections.multicloud.interconnect.plugins.module_utils import gcp
 from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
@@ -597,7 +598,7 @@ class Survey:
         # A bad plan fails before any API call.
         self.tunnels = bgp.planned_tunnels(params["plan"]) if params["plan"] is not None else None
         self.readers = [make_reader(cloud, params) for cloud in self.clouds]
-        lab = all(azure.is_lab_endpoint(params[cloud].get(SDKS[cloud][2])) for cloud in self.clouds)
+        lab = all(endpoints.is_lab_endpoint(params[cloud].get(SDKS[cloud][2])) for cloud in self.clouds)
         self.poll_seconds = LAB_POLL_SECONDS if lab else POLL_SECONDS
         self.last: bgp.BgpReport | None = None
 

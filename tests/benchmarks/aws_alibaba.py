@@ -108,7 +108,7 @@ def main() -> int:
 
     state_dir = Path(tempfile.mkdtemp(prefix="mci-bench-"))
     options = lab.LabOptions(state_dir=state_dir, delays=args.delays, time_scale=args.time_scale,
-                             dataplane=args.dataplane, prefix="mci-bench-")
+                             dataplane=args.dataplane, prefix=f"mci-bench{os.getpid()}-")
     lab.up(options)
     try:
         # The networks the pattern connects exist before it runs, as they would for a user.

@@ -29,6 +29,21 @@ def port_mux_rules(local: str, peer: str, ike_port: int, natt_port: int) -> list
     ]
 
 
+def unserved_ike_rules(local: str, served_peers: list[str]) -> list[str]:
+    """Drop IKE and NAT-T for ``local`` that no charon takes: from a peer whose tunnel (and port-mux
+    DNAT) does not exist yet, or on an address without a charon on :500/:4500.
+
+    Otherwise the charon on :500 answers such a peer NO_PROPOSAL_CHOSEN, after which an
+    initiating strongSwan never retries (a cloud keeps retrying), and the flow's conntrack entry,
+    made before the peer's DNAT rule and kept alive by its retransmits, would bypass that rule for
+    good. A dropped packet is never confirmed in conntrack, so the peer's next attempt after its
+    charon and DNAT rule exist is translated.
+    """
+    rules = [f"-A INPUT -s {peer}/32 -d {local}/32 -p udp -m multiport --dports 500,4500 -j ACCEPT"
+             for peer in dict.fromkeys(served_peers)]
+    return rules + [f"-A INPUT -d {local}/32 -p udp -m multiport --dports 500,4500 -j DROP"]
+
+
 def one_to_one_nat_rules(public: str, private: str, wan_if: str) -> list[str]:
     """An internet gateway's 1:1 NAT between an instance's public and private address."""
     return [

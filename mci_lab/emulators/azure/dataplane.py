@@ -111,17 +111,22 @@ def bgp_local_address(instance: GatewayInstance, connection: Record, peer: str) 
     A connection may pin one custom APIPA address per ip configuration; otherwise Azure uses the
     instance's custom APIPA address in the same /30 as an APIPA peer (None when there is none:
     that peer never connects on this instance), and the default BGP IP for any other peer.
+    A pinned address outside an APIPA peer's /30 never reaches that peer either (the peer is set
+    up for the other instance, seed 002's "Connecting" rows): None too, so the instance does not
+    put a second copy of that address, with its /30, on another tunnel.
     """
+    peer_net = ipaddress.IPv4Network(f"{peer}/{cloud_facts.INSIDE_PREFIX_LENGTH}", strict=False)
+
+    def pairs_with_peer(address: str) -> bool:
+        return ipaddress.IPv4Address(address) in peer_net and address != peer
+
     for entry in connection.properties.get("gatewayCustomBgpIpAddresses") or []:
         if same_id(entry.get("ipConfigurationId", ""), instance.ip_configuration_id):
-            return entry["customBgpIpAddress"]
+            pinned = entry["customBgpIpAddress"]
+            return pinned if not is_link_local(peer) or pairs_with_peer(pinned) else None
     if not is_link_local(peer):
         return instance.private_ip
-    peer_net = ipaddress.IPv4Network(f"{peer}/{cloud_facts.INSIDE_PREFIX_LENGTH}", strict=False)
-    for address in instance.custom_apipa:
-        if ipaddress.IPv4Address(address) in peer_net and address != peer:
-            return address
-    return None
+    return next((address for address in instance.custom_apipa if pairs_with_peer(address)), None)
 
 
 # --------------------------------------------------------------------------- proposals

@@ -204,4 +204,3 @@ def test_cutting_one_tunnel_keeps_traffic_flowing_and_both_clouds_report_it(inte
     wait_until(lambda: both_up(ic), 30, "tunnel 1 and its BGP session back after the path is restored")
     print(f"both tunnels back {time.monotonic() - restored:.1f} s after the path was restored")
     assert ping(ic.gcp_ns, AWS_HOST, count=3)
-

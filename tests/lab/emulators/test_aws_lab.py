@@ -9,7 +9,7 @@ from mci_lab import profiles
 from mci_lab.collection import import_module_utils
 from mci_lab.dataplane.model import BgpStatus, StatusSnapshot, TunnelStatus
 from mci_lab.emulators.aws import lifecycle
-from mci_lab.emulators.base import PublicIpPool, read_request_log
+from mci_lab.emulators.base import DelayProfile, PublicIpPool, read_request_log
 from tests.lab.conftest import context_with
 from tests.lab.emulators.test_aws import (
     CUSTOMER_IP,
@@ -33,7 +33,11 @@ def test_the_realistic_profile_knows_every_kind_the_aws_emulator_delays():
 
 def test_resources_pass_through_pending_with_the_realistic_delay_profile(start_emulator, tmp_path: Path):
     # 0.005 of the real provisioning times: the VPN connection takes ~2 s instead of 6.6 minutes.
-    ctx = context_with(tmp_path, delays=profiles.delay_profile("realistic", time_scale=0.005))
+    # The instance (30 s, i.e. 0.15 s here) is stretched to ~2 s too, so that a busy machine
+    # still reads it pending after the calls that follow its creation.
+    realistic = profiles.delay_profile("realistic", time_scale=0.005)
+    seconds = dict(realistic.cloud_seconds, **{"aws.instance": realistic.cloud_seconds["aws.vpn_connection"]})
+    ctx = context_with(tmp_path, delays=DelayProfile(realistic.name, seconds, realistic.time_scale))
     ec2 = ec2_client(start_emulator("aws", ctx).endpoint)
     vpc_id, subnet_id = vpc_with_subnet(ec2)
 
