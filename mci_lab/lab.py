@@ -84,6 +84,8 @@ def merge_topologies(parts: list[Topology]) -> Topology:
         networks=tuple(n for part in parts for n in part.networks),
         hosts=tuple(h for part in parts for h in part.hosts),
         gateways=tuple(g for part in parts for g in part.gateways),
+        nat_gateways=tuple(n for part in parts for n in part.nat_gateways),
+        transit_gateways=tuple(t for part in parts for t in part.transit_gateways),
     )
 
 

@@ -16,6 +16,7 @@ class Route:
 
     destination: str  # CIDR
     target_kind: str  # "vpn_gateway" | "instance" | "nat_gateway" | "transit_gateway" | "internet" | "local"
+    # (in a TgwRouteTable: "attachment" | "blackhole")
     target_id: str = ""
 
 
@@ -94,12 +95,58 @@ class Gateway:
 
 
 @dataclass(frozen=True)
+class NatGateway:
+    """A private NAT gateway: an address in its network that SNATs what it forwards to itself.
+
+    ``routes`` is the route table of the NAT gateway's own subnet (AWS: the table associated with
+    it), applied to the traffic it has translated; the network's routes send traffic *to* it.
+    Public NAT gateways (Elastic IP, internet) are not modelled yet.
+    """
+
+    id: str
+    network_id: str
+    private_ip: str
+    subnet_prefix_length: int
+    routes: tuple[Route, ...] = ()
+
+
+@dataclass(frozen=True)
+class TgwAttachment:
+    """A transit gateway's attachment to one network, associated with one of its route tables."""
+
+    id: str
+    network_id: str
+    route_table_id: str = ""  # "": not associated, the transit gateway drops what arrives here
+
+
+@dataclass(frozen=True)
+class TgwRouteTable:
+    """A transit gateway route table: Route(destination, "attachment", attachment id) or
+    Route(destination, "blackhole"). Static routes only; propagated routes are not modelled yet."""
+
+    id: str
+    routes: tuple[Route, ...] = ()
+
+
+@dataclass(frozen=True)
+class TransitGateway:
+    """A transit gateway: one router with a leg per attachment and a routing table per route table."""
+
+    id: str
+    cloud: str
+    attachments: tuple[TgwAttachment, ...] = ()
+    route_tables: tuple[TgwRouteTable, ...] = ()
+
+
+@dataclass(frozen=True)
 class Topology:
     """Everything the data plane should run, merged over all emulators."""
 
     networks: tuple[Network, ...] = ()
     hosts: tuple[Host, ...] = ()
     gateways: tuple[Gateway, ...] = ()
+    nat_gateways: tuple[NatGateway, ...] = ()
+    transit_gateways: tuple[TransitGateway, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,12 @@ class Names:
         key = f"{gateway_id}@{public_ip}"
         return f"{self.prefix}g-{slug(gateway_id)}-{short_hash(key, 6)}"
 
+    def nat_gateway(self, nat_gateway_id: str) -> str:
+        return f"{self.prefix}n-{slug(nat_gateway_id)}-{short_hash(nat_gateway_id, 6)}"
+
+    def transit_gateway(self, transit_gateway_id: str) -> str:
+        return f"{self.prefix}t-{slug(transit_gateway_id)}-{short_hash(transit_gateway_id, 6)}"
+
     def owns(self, namespace: str) -> bool:
         return namespace.startswith(self.prefix)
 
@@ -102,6 +108,16 @@ def router_host_port(host_id: str) -> str:
 def router_gateway_port(gateway_namespace: str) -> str:
     """The router's leg towards one gateway namespace."""
     return _ifname("g", gateway_namespace)
+
+
+def router_attachment_port(attachment_id: str) -> str:
+    """A network router's leg towards the transit gateway of one attachment."""
+    return _ifname("a", attachment_id)
+
+
+def transit_gateway_port(attachment_id: str) -> str:
+    """The transit gateway's leg towards the network of one attachment."""
+    return _ifname("t", attachment_id)
 
 
 def _ifname(kind: str, key: str) -> str:

@@ -179,13 +179,19 @@ def add_addresses(namespace: str, ifname: str, addresses: list[str], known_empty
 # --------------------------------------------------------------------------- routes
 
 def route_command(destination: str, nexthops: list[tuple[str | None, str | None]], blackhole: bool,
-                  proto: int) -> str:
-    """One ``ip route replace`` line (for ip -batch)."""
+                  proto: int, table: int | None = None) -> str:
+    """One ``ip route replace`` line (for ip -batch); ``table`` None is the main table."""
+    where = f"{destination} table {table}" if table is not None else destination
     if blackhole or not nexthops:
-        return f"route replace blackhole {destination} proto {proto}"
+        return f"route replace blackhole {where} proto {proto}"
     if len(nexthops) == 1:
-        return f"route replace {destination} proto {proto} {_hop(*nexthops[0])}"
-    return f"route replace {destination} proto {proto} " + " ".join(f"nexthop {_hop(*h)}" for h in nexthops)
+        return f"route replace {where} proto {proto} {_hop(*nexthops[0])}"
+    return f"route replace {where} proto {proto} " + " ".join(f"nexthop {_hop(*h)}" for h in nexthops)
+
+
+def route_key(destination: str, table: int | None = None) -> str:
+    """How sync_routes names a route: its destination, plus ``table N`` outside the main table."""
+    return destination if table is None else f"{destination} table {table}"
 
 
 def _hop(via: str | None, dev: str | None) -> str:
@@ -198,10 +204,11 @@ def _hop(via: str | None, dev: str | None) -> str:
 
 
 def routes_with_proto(namespace: str, proto: int) -> set[str]:
-    """Destinations (normalised CIDRs) of main-table routes carrying ``proto``."""
+    """Keys (see route_key) of the routes carrying ``proto``, in every routing table."""
     found = set()
-    for route in ip_json(namespace, "-4", "route", "show", "proto", str(proto)):
-        found.add(normalise_destination(route["dst"]))
+    for route in ip_json(namespace, "-4", "route", "show", "table", "all", "proto", str(proto)):
+        table = route.get("table")
+        found.add(route_key(normalise_destination(route["dst"]), int(table) if table and table.isdigit() else None))
     return found
 
 
@@ -216,6 +223,18 @@ def sync_routes(namespace: str, wanted: dict[str, str], proto: int, current: set
     stale = (routes_with_proto(namespace, proto) if current is None else current) - set(wanted)
     commands = [f"route del {d} proto {proto}" for d in sorted(stale)]
     commands += [wanted[d] for d in sorted(wanted)]
+    ip_batch(namespace, commands)
+
+
+# --------------------------------------------------------------------------- policy rules
+
+def sync_rules(namespace: str, wanted: tuple[tuple[int, str, int], ...], first: int, last: int,
+               known_empty: bool = False) -> None:
+    """Make the rules with priorities ``first``..``last`` exactly ``wanted`` (priority, selector, table)."""
+    have = [] if known_empty else [r["priority"] for r in ip_json(namespace, "-4", "rule", "show")
+                                   if first <= r.get("priority", -1) <= last]
+    commands = [f"rule del pref {priority}" for priority in have]
+    commands += [f"rule add pref {priority} {selector} lookup {table}" for priority, selector, table in wanted]
     ip_batch(namespace, commands)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from . import naming, timers
 from .layout import Layout
-from .model import Gateway, Host, Network, Route, Topology, Tunnel
+from .model import Gateway, Host, NatGateway, Network, Route, Topology, TransitGateway, Tunnel
 from .render import bird as bird_render
 from .render import iptables as ipt
 from .render import strongswan as ss
@@ -29,6 +29,11 @@ __all__ = ["Plan", "TopologyError", "build_plan"]  # TopologyError is raised her
 # own routes from the kernel's, charon's (static), BIRD's (bird) and those a role added by hand.
 ROUTE_PROTO = 77  # unassigned in iproute2's rt_protos, so `ip route` prints the number
 TUN_PREFIX = "tun:"  # a route device resolved at apply time to the tunnel's ipsecN
+# Policy rules the realizer owns (``ip rule`` priorities) and the routing tables they select:
+# a transit gateway's route tables, and the route tables of NAT gateways' subnets in a router.
+RULE_PRIORITY_FIRST, RULE_PRIORITY_LAST = 1000, 1999
+ROUTE_TABLE_BASE = 100  # below the 220+ tables charon uses in gateway namespaces
+UNASSOCIATED_TABLE = 99  # an attachment without a route table: everything is dropped
 
 ROUTER_SYSCTLS = (
     ("net.ipv4.ip_forward", "1"),
@@ -55,6 +60,7 @@ class RouteSpec:
     nexthops: tuple[Nexthop, ...] = ()
     blackhole: bool = False
     note: str = ""  # why a route is a blackhole
+    table: int | None = None  # None: the main table
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class NamespaceSpec:
     sysctls: tuple[tuple[str, str], ...] = ()
     routes: tuple[RouteSpec, ...] = ()
     iptables: str | None = None  # iptables-restore text; None: the namespace's rules are not ours
+    rules: tuple[tuple[int, str, int], ...] = ()  # policy rules: (priority, selector, table)
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,8 @@ class Plan:
     hosts: dict[str, str] = field(default_factory=dict)  # host id -> namespace
     gateway_namespaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
     transit: dict[str, int] = field(default_factory=dict)  # link key -> /30 index in the pool
+    nat_gateways: dict[str, str] = field(default_factory=dict)  # NAT gateway id -> namespace
+    transit_gateways: dict[str, str] = field(default_factory=dict)  # transit gateway id -> namespace
     notes: list[str] = field(default_factory=list)
 
 
@@ -155,10 +164,19 @@ def build_plan(topology: Topology, names: naming.Names, layout: Layout, profile:
 # --------------------------------------------------------------------------- helpers
 
 def transit_link(index: int, gateway_namespace: str) -> TransitLink:
+    return _pool_link(index, naming.router_gateway_port(gateway_namespace))
+
+
+def attachment_link(index: int, attachment_id: str) -> TransitLink:
+    """A network router's /30 towards a transit gateway: ``gateway_ip`` is the transit gateway's."""
+    return _pool_link(index, naming.router_attachment_port(attachment_id))
+
+
+def _pool_link(index: int, router_if: str) -> TransitLink:
     base = naming.TRANSIT_POOL.network_address + 4 * index
     if base + 3 > naming.TRANSIT_POOL.broadcast_address:
         raise TopologyError("the lab's transit pool is exhausted")
-    return TransitLink(naming.router_gateway_port(gateway_namespace), str(base + 1), str(base + 2))
+    return TransitLink(router_if, str(base + 1), str(base + 2))
 
 
 def allocate_transit(keys: list[str], previous: dict[str, int]) -> dict[str, int]:
@@ -205,6 +223,9 @@ class _PlanBuilder:
             self.hosts_by_network[host.network_id].append(host)
         self.gateways = {g.id: g for g in topology.gateways}
         self.links: dict[str, TransitLink] = {}  # gateway namespace -> its link to the router
+        self.nat_gateways = {n.id: n for n in topology.nat_gateways}
+        # (transit gateway id, network id) -> (attachment id, the router's link to the transit gateway)
+        self.attachment_links: dict[tuple[str, str], tuple[str, TransitLink]] = {}
         self.gateway_asn: dict[str, int] = {}  # gateway namespace -> ASN its BIRD uses
 
     def build(self) -> Plan:
@@ -213,10 +234,14 @@ class _PlanBuilder:
             self._internet()
         for gateway in self.topology.gateways:
             self._gateway(gateway)
+        for transit_gateway in self.topology.transit_gateways:
+            self._transit_gateway(transit_gateway)
         for network in self.topology.networks:
             self._router(network)
         for host in self.topology.hosts:
             self._host(host)
+        for nat_gateway in self.topology.nat_gateways:
+            self._nat_gateway(nat_gateway)
         return self.plan
 
     # -- internet
@@ -249,8 +274,20 @@ class _PlanBuilder:
         for gateway in self.topology.gateways:
             router = self.names.router(gateway.network_id)
             keys += [f"{router}|{self.names.gateway(gateway.id, ip)}" for ip in gateway.public_ips]
+        attachments = {}  # link key -> (transit gateway id, attachment)
+        for transit_gateway in self.topology.transit_gateways:
+            tgw_ns = self.names.transit_gateway(transit_gateway.id)
+            for attachment in transit_gateway.attachments:
+                key = f"{self.names.router(attachment.network_id)}|{tgw_ns}|{attachment.id}"
+                attachments[key] = (transit_gateway.id, attachment)
+                keys.append(key)
         self.plan.transit = allocate_transit(keys, self.previous_transit)
         for key, index in self.plan.transit.items():
+            if key in attachments:
+                tgw_id, attachment = attachments[key]
+                link = attachment_link(index, attachment.id)
+                self.attachment_links[(tgw_id, attachment.network_id)] = (attachment.id, link)
+                continue
             gateway_ns = key.split("|", 1)[1]
             self.links[gateway_ns] = transit_link(index, gateway_ns)
 
@@ -388,7 +425,8 @@ class _PlanBuilder:
         name = self.names.router(network.id)
         hosts = sorted(self.hosts_by_network[network.id], key=lambda h: h.id)
         public_hosts = [h for h in hosts if h.public_ip]
-        addresses = [(naming.LAN_BRIDGE, a) for a in _router_lan_addresses(network, hosts)]
+        nat_gateways = [n for n in self.topology.nat_gateways if n.network_id == network.id]
+        addresses = [(naming.LAN_BRIDGE, a) for a in _router_lan_addresses(network, hosts, nat_gateways)]
         rules = ipt.RuleSet()
         routes: list[RouteSpec] = []
         if public_hosts:
@@ -406,8 +444,18 @@ class _PlanBuilder:
                 for gateway_ns in self.plan.gateway_namespaces[gateway.id]:
                     link = self.links[gateway_ns]
                     addresses.append((link.router_if, f"{link.router_ip}/{link.prefix}"))
-        routes += _merge_same_destination([self._network_route(network, route, bool(public_hosts)) for route in network.routes
-                                           if route.target_kind != "local"])
+        for (_tgw_id, network_id), (_attachment_id, link) in sorted(self.attachment_links.items()):
+            if network_id == network.id:
+                addresses.append((link.router_if, f"{link.router_ip}/{link.prefix}"))
+        routes += self._table_routes(network, network.routes, bool(public_hosts))
+        policy_rules = []
+        for index, nat in enumerate(sorted(nat_gateways, key=lambda n: n.id)):
+            if not nat.routes:
+                continue  # what it translated follows the network's own routes
+            table = ROUTE_TABLE_BASE + index
+            routes += [replace(r, table=table) for r in self._table_routes(network, nat.routes, bool(public_hosts))]
+            # What the NAT gateway sends after translation follows its own subnet's route table.
+            policy_rules.append((RULE_PRIORITY_FIRST + index, f"from {nat.private_ip}/32 iif {naming.LAN_BRIDGE}", table))
         self.plan.notes += [f"{network.id}: route {r.destination} is a blackhole: {r.note}"
                             for r in routes if r.blackhole]
         self.plan.namespaces[name] = NamespaceSpec(
@@ -417,8 +465,13 @@ class _PlanBuilder:
             sysctls=ROUTER_SYSCTLS,
             routes=tuple(routes),
             iptables=ipt.render_restore(rules),
+            rules=tuple(policy_rules),
         )
         self._router_bird(network, name)
+
+    def _table_routes(self, network: Network, routes: tuple[Route, ...], has_wan: bool) -> list[RouteSpec]:
+        return _merge_same_destination([self._network_route(network, route, has_wan) for route in routes
+                                        if route.target_kind != "local"])
 
     def _network_route(self, network: Network, route: Route, has_wan: bool) -> RouteSpec:
         kind, target = route.target_kind, route.target_id
@@ -444,7 +497,95 @@ class _PlanBuilder:
             assert first_public is not None
             return RouteSpec(route.destination,
                              (Nexthop(via=naming.public_gateway_of(first_public), dev=naming.WAN_IF),))
+        if kind == "nat_gateway":
+            nat = self.nat_gateways.get(target)
+            if nat is None or nat.network_id != network.id:
+                return _blackhole(route, f"NAT gateway {target} is not in {network.id}")
+            return RouteSpec(route.destination, (Nexthop(via=nat.private_ip, dev=naming.LAN_BRIDGE),))
+        if kind == "transit_gateway":
+            attached = self.attachment_links.get((target, network.id))
+            if attached is None:
+                return _blackhole(route, f"transit gateway {target} has no attachment to {network.id}")
+            link = attached[1]
+            return RouteSpec(route.destination, (Nexthop(via=link.gateway_ip, dev=link.router_if),))
         return _blackhole(route, f"target kind {kind!r} is not realised by the lab yet")
+
+    # -- transit gateways
+
+    def _transit_gateway(self, transit_gateway: TransitGateway) -> None:
+        """One router namespace: a leg per attachment, a routing table per route table, and a
+        policy rule per attachment choosing the table associated with it."""
+        name = self.names.transit_gateway(transit_gateway.id)
+        tables = {rt.id: ROUTE_TABLE_BASE + i for i, rt in enumerate(transit_gateway.route_tables)}
+        legs = {}  # attachment id -> (our interface, the router's address on the link)
+        addresses, policy_rules = [], []
+        for index, attachment in enumerate(transit_gateway.attachments):
+            _, link = self.attachment_links[(transit_gateway.id, attachment.network_id)]
+            router = self.names.router(attachment.network_id)
+            port = naming.transit_gateway_port(attachment.id)
+            self._veth(VethSpec(
+                ns_a=name, if_a=port, ns_b=router, if_b=link.router_if,
+                mac_a=naming.mac_for(name, port), mac_b=naming.mac_for(router, link.router_if),
+            ))
+            legs[attachment.id] = (port, link.router_ip)
+            addresses.append((port, f"{link.gateway_ip}/{link.prefix}"))
+            policy_rules.append((RULE_PRIORITY_FIRST + index, f"iif {port}",
+                                 tables.get(attachment.route_table_id, UNASSOCIATED_TABLE)))
+        routes = [RouteSpec("0.0.0.0/0", blackhole=True, table=UNASSOCIATED_TABLE,
+                            note="attachment without an associated route table")]
+        for route_table in transit_gateway.route_tables:
+            routes += self._tgw_table_routes(transit_gateway, route_table.routes, legs, tables[route_table.id])
+        self.plan.notes += [f"{transit_gateway.id}: route {r.destination} (table {r.table}) is a blackhole: {r.note}"
+                            for r in routes if r.blackhole and r.table != UNASSOCIATED_TABLE]
+        self.plan.namespaces[name] = NamespaceSpec(
+            name=name, role="tgw", owner=transit_gateway.id,
+            addresses=tuple(addresses),
+            sysctls=ROUTER_SYSCTLS,
+            routes=tuple(routes),
+            iptables=None,
+            rules=tuple(policy_rules),
+        )
+        self.plan.transit_gateways[transit_gateway.id] = name
+
+    @staticmethod
+    def _tgw_table_routes(transit_gateway: TransitGateway, routes: tuple[Route, ...],
+                          legs: dict[str, tuple[str, str]], table: int) -> list[RouteSpec]:
+        specs: dict[str, RouteSpec] = {}
+        for route in routes:
+            leg = legs.get(route.target_id) if route.target_kind == "attachment" else None
+            if leg is not None:
+                specs.setdefault(route.destination, RouteSpec(
+                    route.destination, (Nexthop(via=leg[1], dev=leg[0]),), table=table))
+            else:
+                why = "blackhole route" if route.target_kind == "blackhole" else \
+                    f"{route.target_kind} {route.target_id} is not an attachment of {transit_gateway.id}"
+                specs.setdefault(route.destination, replace(_blackhole(route, why), table=table))
+        # A destination the table has no route for is dropped, not looked up in the main table.
+        specs.setdefault("0.0.0.0/0", RouteSpec("0.0.0.0/0", blackhole=True, table=table, note="no route"))
+        return list(specs.values())
+
+    # -- NAT gateways
+
+    def _nat_gateway(self, nat: NatGateway) -> None:
+        """A namespace on its network's bridge that SNATs all it forwards to its own private address."""
+        name = self.names.nat_gateway(nat.id)
+        router = self.names.router(nat.network_id)
+        port = naming.router_host_port(nat.id)
+        self._veth(VethSpec(
+            ns_a=name, if_a=naming.HOST_IF, ns_b=router, if_b=port,
+            mac_a=naming.mac_for(name, naming.HOST_IF), mac_b=naming.mac_for(router, port),
+            bridge_b=naming.LAN_BRIDGE,
+        ))
+        rules = ipt.RuleSet(nat=ipt.private_nat_rules(nat.private_ip, naming.HOST_IF))
+        gateway = first_usable(f"{nat.private_ip}/{nat.subnet_prefix_length}")
+        self.plan.namespaces[name] = NamespaceSpec(
+            name=name, role="nat", owner=nat.id,
+            addresses=((naming.HOST_IF, f"{nat.private_ip}/{nat.subnet_prefix_length}"),),
+            sysctls=ROUTER_SYSCTLS,
+            routes=(RouteSpec("0.0.0.0/0", (Nexthop(via=gateway, dev=naming.HOST_IF),)),),
+            iptables=ipt.render_restore(rules),
+        )
+        self.plan.nat_gateways[nat.id] = name
 
     def _router_bird(self, network: Network, name: str) -> None:
         sessions = []
@@ -527,8 +668,8 @@ def _local_source_addresses(gateway: Gateway, network: Network, address: str) ->
     return found
 
 
-def _router_lan_addresses(network: Network, hosts: list[Host]) -> list[str]:
-    """The first usable address of each CIDR, plus each instance subnet's own gateway address."""
+def _router_lan_addresses(network: Network, hosts: list[Host], nat_gateways: list[NatGateway] | None = None) -> list[str]:
+    """The first usable address of each CIDR, plus each instance's (and NAT gateway's) subnet gateway address."""
     wanted: dict[str, str] = {}
     for cidr in network.cidrs:
         net = ipaddress.ip_network(cidr)
@@ -536,6 +677,9 @@ def _router_lan_addresses(network: Network, hosts: list[Host]) -> list[str]:
     for host in hosts:
         gw = subnet_gateway(host)
         wanted.setdefault(gw, f"{gw}/{host.prefix_length}")
+    for nat in nat_gateways or ():
+        gw = first_usable(f"{nat.private_ip}/{nat.subnet_prefix_length}")
+        wanted.setdefault(gw, f"{gw}/{nat.subnet_prefix_length}")
     return list(wanted.values())
 
 

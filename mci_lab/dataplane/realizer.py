@@ -34,11 +34,11 @@ from .layout import Layout
 from .model import BgpStatus, StatusSnapshot, Topology, TunnelStatus
 from .naming import Names
 from .observe import Observer
-from .plan import ROUTE_PROTO, TUN_PREFIX, BirdSpec, CharonSpec, NamespaceSpec, Plan, RouteSpec, build_plan
+from .plan import RULE_PRIORITY_FIRST, RULE_PRIORITY_LAST, ROUTE_PROTO, TUN_PREFIX, BirdSpec, CharonSpec, NamespaceSpec, Plan, RouteSpec, build_plan
 from .state import DaemonRecord, LabState, NamespaceRecord
 from .timers import check_profile
 
-_ROLE_ORDER = {"inet": 0, "router": 1, "gateway": 2, "host": 3}
+_ROLE_ORDER = {"inet": 0, "router": 1, "gateway": 2, "tgw": 2, "host": 3, "nat": 3}
 # Daemon starts and per-namespace setup wait on processes and sockets, not on the CPU.
 START_WORKERS = 8
 
@@ -271,7 +271,9 @@ class Realizer:
 
     def _configure_namespace(self, plan: Plan, spec: NamespaceSpec) -> None:
         record = self.state.namespaces[spec.name]
-        config_hash = _digest(spec.bridges, spec.addresses, spec.sysctls, spec.iptables)
+        # Rules enter the digest only when there are some: namespaces without any keep their hash.
+        config_hash = _digest(spec.bridges, spec.addresses, spec.sysctls, spec.iptables,
+                              *((spec.rules,) if spec.rules else ()))
         if record.config_hash == config_hash:
             return
         fresh = spec.name in self._fresh
@@ -288,10 +290,12 @@ class Realizer:
         # A new namespace starts with empty tables and ACCEPT policies: restore only real rules.
         if spec.iptables is not None and not (fresh and "\n-A " not in spec.iptables):
             netns.iptables_restore(spec.name, spec.iptables)
+        if spec.rules or not fresh:
+            netns.sync_rules(spec.name, spec.rules, RULE_PRIORITY_FIRST, RULE_PRIORITY_LAST, known_empty=fresh)
         record.config_hash = config_hash  # saved at the end of the step
 
     def _ensure_routes(self, plan: Plan, spec: NamespaceSpec) -> None:
-        wanted = {r.destination: self._route_command(plan, r) for r in spec.routes}
+        wanted = {netns.route_key(r.destination, r.table): self._route_command(plan, r) for r in spec.routes}
         record = self.state.namespaces[spec.name]
         routes_hash = _digest(wanted)
         if record.routes_hash == routes_hash:
@@ -308,7 +312,7 @@ class Realizer:
                 if not dev:
                     continue  # that tunnel's charon is not running: no path through it
             hops.append((hop.via, dev))
-        return netns.route_command(route.destination, hops, route.blackhole or not hops, ROUTE_PROTO)
+        return netns.route_command(route.destination, hops, route.blackhole or not hops, ROUTE_PROTO, route.table)
 
     def _hops_with_live_tunnels(self, nexthops: tuple) -> tuple:
         """The hops whose tunnels are up, or all of them when none is (nothing better to try)."""

@@ -53,6 +53,33 @@ def validate(topology: Topology) -> None:
     for gateway in topology.gateways:
         _check_gateway(gateway, {n.id for n in topology.networks})
     _check_public_addresses(topology)
+    _check_nat_gateways(topology)
+    _check_transit_gateways(topology)
+
+
+def _check_nat_gateways(topology: Topology) -> None:
+    networks = {n.id: n for n in topology.networks}
+    _unique("NAT gateway", [n.id for n in topology.nat_gateways])
+    for nat in topology.nat_gateways:
+        network = networks.get(nat.network_id)
+        if network is None:
+            raise TopologyError(f"NAT gateway {nat.id}: unknown network {nat.network_id!r}")
+        address = ipaddress.ip_address(nat.private_ip)
+        if not any(address in ipaddress.ip_network(cidr) for cidr in network.cidrs):
+            raise TopologyError(f"NAT gateway {nat.id}: {nat.private_ip} is outside {network.id}'s CIDRs")
+
+
+def _check_transit_gateways(topology: Topology) -> None:
+    networks = {n.id for n in topology.networks}
+    _unique("transit gateway", [t.id for t in topology.transit_gateways])
+    for tgw in topology.transit_gateways:
+        _unique(f"attachment of {tgw.id}", [a.id for a in tgw.attachments])
+        # The lab gives a network one leg per transit gateway (its routes name the gateway, not the leg).
+        _unique(f"network attached to {tgw.id}", [a.network_id for a in tgw.attachments])
+        for attachment in tgw.attachments:
+            if attachment.network_id not in networks:
+                raise TopologyError(f"transit gateway {tgw.id}: attachment {attachment.id} to unknown network "
+                                    f"{attachment.network_id!r}")
 
 
 def _unique(kind: str, ids: list[str]) -> set[str]:

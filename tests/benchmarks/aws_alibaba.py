@@ -47,6 +47,7 @@ class Run:
     ok: bool
     calls: Counter = field(default_factory=Counter)  # (cloud, "mutating"|"read") -> count
     error: str = ""
+    mutations: list[str] = field(default_factory=list)  # mutating operations that reached the clouds, in order
 
     def count(self, cloud: str | None = None, kind: str | None = None) -> int:
         return sum(n for (c, k), n in self.calls.items() if (cloud is None or c == cloud) and (kind is None or k == kind))
@@ -68,7 +69,8 @@ def run_playbook(name: str, playbook: Path, state_dir: Path, extra: dict | None 
     entries = [e for e in read_request_log(state_dir / "requests.jsonl", since=started) if e["ts"] <= ended]
     calls = Counter((e["cloud"], "mutating" if e["mutating"] else "read") for e in entries)
     error = "" if done.returncode == 0 else _first_failure(done.stdout + done.stderr)
-    return Run(name, ended - started, done.returncode == 0, calls, error)
+    mutations = [f"{e['cloud']}:{e['operation']}" for e in entries if e["mutating"]]
+    return Run(name, ended - started, done.returncode == 0, calls, error, mutations)
 
 
 def _first_failure(output: str) -> str:
@@ -93,6 +95,8 @@ def print_table(title: str, rows: list[Run]) -> None:
               f"{run.count('aws', 'read'):>9} {run.count('alibaba', 'mutating'):>8} {run.count('alibaba', 'read'):>9}")
         if run.error:
             print(f"{'':<4}failure: {run.error}")
+            # Whether the failing call ever reached the cloud, or the client refused it first.
+            print(f"{'':<4}mutating calls that reached the clouds: {', '.join(run.mutations) or 'none'}")
 
 
 def ratio(ours: float, theirs: float) -> str:

@@ -52,6 +52,11 @@ def one_to_one_nat_rules(public: str, private: str, wan_if: str) -> list[str]:
     ]
 
 
+def private_nat_rules(private_ip: str, lan_if: str) -> list[str]:
+    """A private NAT gateway: what it forwards leaves with its own private address as source."""
+    return [f"-A POSTROUTING -o {lan_if} ! -s {private_ip}/32 -j SNAT --to-source {private_ip}"]
+
+
 def source_check_rules(mac: str, private_ip: str) -> list[str]:
     """Drop what an instance sends from an address that is not its own (source/dest check on)."""
     return [f"-A FORWARD -m mac --mac-source {mac} ! -s {private_ip}/32 -j DROP"]

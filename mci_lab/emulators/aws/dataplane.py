@@ -7,6 +7,10 @@
 - One Gateway per VGW tunnel endpoint (each tunnel has its own outside IP), holding that tunnel
   as AWS runs it. A route to a VGW becomes one Route per endpoint of the VGW; static routes of a
   static connection enter networks that propagate the VGW as routes to its endpoints.
+- One NatGateway per available private NAT gateway, with the routes of its subnet's table (public
+  NAT gateways are not modelled yet).
+- One TransitGateway per transit gateway with VPC attachments: its attachments (one per VPC),
+  their associated route tables and the tables' static routes (propagated routes: not yet).
 - Only resources past their provisioning delay appear. VPN connections on transit gateways are
   not modelled yet.
 """
@@ -18,7 +22,8 @@ from typing import Any, Iterable, Iterator
 
 from moto.ec2.models import ec2_backends
 
-from mci_lab.dataplane.model import BgpPeer, Gateway, Host, Network, Route, Topology, Tunnel
+from mci_lab.dataplane.model import (BgpPeer, Gateway, Host, NatGateway, Network, Route, TgwAttachment, TgwRouteTable,
+                                     Topology, TransitGateway, Tunnel)
 from mci_lab.emulators.aws import routing, tunnels
 from mci_lab.emulators.aws.connections import available_connections, is_static, static_routes, tunnel_options
 from mci_lab.emulators.aws.naming import endpoint_gateway_id, model_id, tunnel_id
@@ -37,6 +42,8 @@ def topology(backends: Iterable[Any]) -> Topology:
     networks: list[Network] = []
     hosts: list[Host] = []
     gateways: list[Gateway] = []
+    nat_gateways: list[NatGateway] = []
+    transit_gateways: list[TransitGateway] = []
     for backend in backends:
         endpoints = endpoint_gateways(backend)
         backend_hosts = running_hosts(backend)
@@ -47,7 +54,11 @@ def topology(backends: Iterable[Any]) -> Topology:
             networks.append(vpc_network(backend, vpc, endpoints))
         hosts.extend(backend_hosts)
         gateways.extend(endpoints.all())
-    return Topology(networks=tuple(networks), hosts=tuple(hosts), gateways=tuple(gateways))
+        modelled_vpcs = {network.id for network in networks}
+        nat_gateways.extend(private_nat_gateways(backend, endpoints, modelled_vpcs))
+        transit_gateways.extend(vpc_transit_gateways(backend, modelled_vpcs))
+    return Topology(networks=tuple(networks), hosts=tuple(hosts), gateways=tuple(gateways),
+                    nat_gateways=tuple(nat_gateways), transit_gateways=tuple(transit_gateways))
 
 
 # --------------------------------------------------------------------------- gateways
@@ -295,3 +306,86 @@ def running_hosts(backend: Any) -> list[Host]:
 
 def _as_bool(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).lower() == "true"
+
+
+# --------------------------------------------------------------------------- NAT and transit gateways
+
+
+def private_nat_gateways(backend: Any, endpoints: Endpoints, modelled_vpcs: set[str]) -> list[NatGateway]:
+    found = []
+    for nat in backend.nat_gateways.values():
+        if nat.state != "available" or nat.connectivity_type != "private" or model_id(nat.vpc_id) not in modelled_vpcs:
+            continue
+        subnet = backend.get_subnet(nat.subnet_id)
+        prefix = ipaddress.ip_network(subnet.cidr_block)
+        if ipaddress.ip_address(nat.private_ip) not in prefix:
+            continue  # an address outside its subnet cannot be realised
+        table = subnet_route_table(backend, subnet)
+        routes = _table_routes(backend, table, endpoints) if table is not None else {}
+        found.append(NatGateway(
+            id=model_id(nat.id), network_id=model_id(nat.vpc_id), private_ip=nat.private_ip,
+            subnet_prefix_length=prefix.prefixlen,
+            routes=tuple(route for table_routes in routes.values() for route in table_routes),
+        ))
+    return found
+
+
+def subnet_route_table(backend: Any, subnet: Any) -> Any | None:
+    """The table associated with the subnet, else its VPC's main table."""
+    tables = [table for table in backend.route_tables.values() if table.vpc_id == subnet.vpc_id]
+    associated = [table for table in tables if subnet.id in table._associations.values()]
+    main = [table for table in tables if table.main_association_id is not None]
+    return (associated or main or [None])[0]
+
+
+def vpc_transit_gateways(backend: Any, modelled_vpcs: set[str]) -> list[TransitGateway]:
+    found = []
+    for tgw in backend.transit_gateways.values():
+        if tgw.state != "available":
+            continue
+        tables = [t for t in backend.transit_gateways_route_tables.values()
+                  if t.transit_gateway_id == tgw.id and t.state == "available" and not _phantom_default_table(tgw, t)]
+        attachments = _vpc_attachments(backend, tgw.id, tables, modelled_vpcs)
+        if not attachments:
+            continue
+        found.append(TransitGateway(
+            id=model_id(tgw.id), cloud=CLOUD, attachments=tuple(attachments),
+            route_tables=tuple(TgwRouteTable(model_id(t.id), _tgw_static_routes(t)) for t in tables),
+        ))
+    return found
+
+
+def _phantom_default_table(tgw: Any, table: Any) -> bool:
+    """moto always makes a default route table and associates every new attachment with it;
+    AWS makes none when default association and propagation are both disabled."""
+    options = getattr(tgw, "options", {}) or {}
+    disabled = all(options.get(key) == "disable" for key in ("DefaultRouteTableAssociation", "DefaultRouteTablePropagation"))
+    default = getattr(tgw, "default_route_table", None)
+    return disabled and default is not None and table.id == default.id
+
+
+def _vpc_attachments(backend: Any, tgw_id: str, tables: list[Any], modelled_vpcs: set[str]) -> list[TgwAttachment]:
+    associated = {attachment_id: table.id for table in tables for attachment_id in table.route_table_associations}
+    found: dict[str, TgwAttachment] = {}  # network id -> its first attachment (the lab runs one leg per VPC)
+    for attachment in backend.transit_gateway_attachments.values():
+        network_id = model_id(attachment.resource_id)
+        if (attachment.transit_gateway_id != tgw_id or attachment.resource_type != "vpc"
+                or attachment.state != "available" or network_id not in modelled_vpcs):
+            continue
+        table_id = associated.get(attachment.id)
+        found.setdefault(network_id, TgwAttachment(model_id(attachment.id), network_id,
+                                                   model_id(table_id) if table_id else ""))
+    return list(found.values())
+
+
+def _tgw_static_routes(table: Any) -> tuple[Route, ...]:
+    routes = []
+    for destination, route in table.routes.items():
+        if route.get("type") != "static":
+            continue  # propagated routes are not modelled yet
+        attachment = (route.get("transitGatewayAttachments") or {}).get("transitGatewayAttachmentId")
+        if route.get("state") == "blackhole" or not attachment:
+            routes.append(Route(destination, "blackhole"))
+        else:
+            routes.append(Route(destination, "attachment", model_id(attachment)))
+    return tuple(routes)

@@ -168,3 +168,37 @@ def test_only_provisioned_resources_reach_the_data_plane(start_emulator, tmp_pat
 
     assert (gateways_of(pending, vpn_id), pending.hosts) == ([], ())
     assert len(gateways_of(ready, vpn_id)) == 2 and len(ready.hosts) == 1
+
+
+def test_private_nat_gateway_and_transit_gateway_of_the_nat_vpc_pattern(aws):
+    emulator, ec2 = aws
+    spoke_id, spoke_subnet = vpc_with_subnet(ec2, cidr="10.0.0.0/16", subnet="10.0.1.0/24")
+    nat_vpc_id = ec2.create_vpc(CidrBlock="100.64.10.0/27")["Vpc"]["VpcId"]
+    public_half = ec2.create_subnet(VpcId=nat_vpc_id, CidrBlock="100.64.10.16/28")["Subnet"]["SubnetId"]
+    nat = ec2.create_nat_gateway(SubnetId=public_half, ConnectivityType="private")["NatGateway"]
+    tgw_id = ec2.create_transit_gateway(Options={"DefaultRouteTableAssociation": "disable",
+                                                 "DefaultRouteTablePropagation": "disable"})["TransitGateway"]["TransitGatewayId"]
+    attachments = [ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_id, VpcId=vpc, SubnetIds=[subnet])[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"] for vpc, subnet in ((spoke_id, spoke_subnet), (nat_vpc_id, public_half))]
+    table_id = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw_id)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=attachments[0])
+    ec2.create_transit_gateway_route(DestinationCidrBlock="192.168.100.0/24", TransitGatewayRouteTableId=table_id,
+                                     TransitGatewayAttachmentId=attachments[1])
+    ec2.create_transit_gateway_route(DestinationCidrBlock="172.16.0.0/12", TransitGatewayRouteTableId=table_id, Blackhole=True)
+    public_table = ec2.create_route_table(VpcId=nat_vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=public_table, SubnetId=public_half)
+    ec2.create_route(RouteTableId=public_table, DestinationCidrBlock="192.168.100.0/24", TransitGatewayId=tgw_id)
+
+    topology = emulator.dataplane_model()
+
+    [nat_gateway] = topology.nat_gateways
+    assert (nat_gateway.id, nat_gateway.network_id, nat_gateway.private_ip, nat_gateway.subnet_prefix_length) == (
+        f"aws/{nat['NatGatewayId']}", f"aws/{nat_vpc_id}", nat["NatGatewayAddresses"][0]["PrivateIp"], 28)
+    assert Route("192.168.100.0/24", "transit_gateway", f"aws/{tgw_id}") in nat_gateway.routes  # its subnet's table
+    [tgw] = topology.transit_gateways
+    assert tgw.id == f"aws/{tgw_id}"
+    assert [(a.id, a.network_id, a.route_table_id) for a in tgw.attachments] == [
+        (f"aws/{attachments[0]}", f"aws/{spoke_id}", f"aws/{table_id}"), (f"aws/{attachments[1]}", f"aws/{nat_vpc_id}", "")]
+    [table] = tgw.route_tables
+    assert set(table.routes) == {Route("192.168.100.0/24", "attachment", f"aws/{attachments[1]}"),
+                                 Route("172.16.0.0/12", "blackhole")}
