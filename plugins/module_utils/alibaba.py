@@ -34,7 +34,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.endpoints import is_loopback_host
 from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, fail_with
-from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
+from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import poll_delays, wait_for
 
 try:
     from alibabacloud_credentials.client import Client as CredentialClient
@@ -686,6 +686,7 @@ def retry_while_busy(mutation: Callable[[], T], busy_codes: Iterable[str], timeo
     """
     busy = frozenset(busy_codes)
     deadline = time.monotonic() + timeout
+    pauses = poll_delays(POLL_SECONDS)
     while True:
         if before_each is not None:
             before_each(max(deadline - time.monotonic(), 0.0))
@@ -694,7 +695,7 @@ def retry_while_busy(mutation: Callable[[], T], busy_codes: Iterable[str], timeo
         except CloudError as error:
             if error.code not in busy or time.monotonic() >= deadline:
                 raise
-        time.sleep(POLL_SECONDS)
+        time.sleep(next(pauses))
 
 
 def change_vpn_gateway(client: Any, region: str, vpn_gateway_id: str, mutation: Callable[[], T], timeout: float) -> T:
