@@ -251,30 +251,26 @@ seealso:
 """
 
 EXAMPLES = r"""
-# The AWS / Azure / GCP triangle: connection options once for the play, resources in the task.
-- name: Check the BGP triangle
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    multicloud.interconnect.bgp_peer_status:
-      aws: {region: us-east-1}
-      azure: {subscription_id: "{{ azure_subscription_id }}"}
-      gcp: {project: net-hub-prod, region: us-east1}
-  tasks:
-    - name: Wait until every BGP session that should be up is up
-      multicloud.interconnect.bgp_peer_status:
-        plan: "{{ triangle_plan.plan }}"
-        aws_vpn_connections: [mci-aws-azure-1, mci-aws-azure-2]
-        azure_resource_group: multicloud
-        azure_gateway: mci-azure-vng
-        gcp_router: mci-gcp-router
-        wait_healthy: true
-        wait_timeout: 900
-      register: bgp
+# Give the connection options once, in the play:
+#   module_defaults:
+#     multicloud.interconnect.bgp_peer_status:
+#       aws: {region: us-east-1}
+#       azure: {subscription_id: "{{ azure_subscription_id }}"}
+#       gcp: {project: net-hub-prod, region: us-east1}
+- name: Wait until every BGP session of the triangle that should be up is up
+  multicloud.interconnect.bgp_peer_status:
+    plan: "{{ triangle_plan.plan }}"
+    aws_vpn_connections: [mci-aws-azure-1, mci-aws-azure-2]
+    azure_resource_group: multicloud
+    azure_gateway: mci-azure-vng
+    gcp_router: mci-gcp-router
+    wait_healthy: true
+    wait_timeout: 900
+  register: bgp
 
-    - name: One line per link for the play's summary
-      ansible.builtin.debug:
-        msg: "{{ bgp.summary }}"
+- name: One line per link for the play's summary
+  ansible.builtin.debug:
+    msg: "{{ bgp.summary }}"
 
 - name: Report only, without a plan and without failing
   multicloud.interconnect.bgp_peer_status:
