@@ -520,7 +520,7 @@ class _PlanBuilder:
         legs = {}  # attachment id -> (our interface, the router's address on the link)
         addresses, policy_rules = [], []
         for index, attachment in enumerate(transit_gateway.attachments):
-            _, link = self.attachment_links[(transit_gateway.id, attachment.network_id)]
+            _index, link = self.attachment_links[(transit_gateway.id, attachment.network_id)]
             router = self.names.router(attachment.network_id)
             port = naming.transit_gateway_port(attachment.id)
             self._veth(VethSpec(

@@ -68,7 +68,7 @@ def nat_vpc_topology() -> Topology:
 def test_transit_gateway_plan_has_a_table_per_route_table_and_a_rule_per_attachment(tmp_path: Path) -> None:
     plan = build_plan(nat_vpc_topology(), Names("mci-plan-"), Layout.for_state_dir(tmp_path), "fast")
     tgw = plan.namespaces[plan.transit_gateways[TGW]]
-    assert sorted(table for _, _, table in tgw.rules) == [100, 100, 101, 102]
+    assert sorted(table for _priority, _interface, table in tgw.rules) == [100, 100, 101, 102]
     by_table = {(r.table, r.destination): r for r in tgw.routes}
     assert not by_table[(100, ONPREM_CIDR)].blackhole
     assert by_table[(100, "0.0.0.0/0")].blackhole  # no route in the table: dropped, not main
