@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -149,6 +150,7 @@ def main() -> int:
                   f"wall {ours[index].wall:.2f}/{theirs[index].wall:.2f} s = {ratio(ours[index].wall, theirs[index].wall)}")
     finally:
         lab.down(state_dir)
+        shutil.rmtree(state_dir, ignore_errors=True)
     return 0
 
 
