@@ -20,14 +20,23 @@ pytest -q -n 2 -m "not dataplane and not playbook" tests
 step "pytest: the data plane (namespaces, strongSwan, BIRD, wireguard-go) and playbooks on the lab"
 pytest -q -m "dataplane or playbook" tests
 
-step "molecule: aws_alibaba (create, converge, idempotence, verify, destroy) on a lab of its own"
-molecule_dir=$(mktemp -d /tmp/mci-molecule-XXXXXX)
-molecule_rc=0
-MCI_LAB_STATE_DIR="$molecule_dir/lab" MCI_LAB_PREFIX="mci-mol$$-" MOLECULE_EPHEMERAL_DIRECTORY="$molecule_dir/molecule" \
-  molecule test -s aws_alibaba || molecule_rc=$?
-python -m mci_lab down --state-dir "$molecule_dir/lab" >/dev/null  # even when destroy itself failed
-rm -rf "$molecule_dir"
-[ "$molecule_rc" -eq 0 ]
+# Each scenario on a lab of its own (state directory and namespace prefix), torn down even when
+# its own destroy step failed.
+molecule_scenario() {
+  local scenario=$1 workdir rc=0
+  workdir=$(mktemp -d /tmp/mci-molecule-XXXXXX)
+  MCI_LAB_STATE_DIR="$workdir/lab" MCI_LAB_PREFIX="mci-m$$${scenario:4:3}-" MOLECULE_EPHEMERAL_DIRECTORY="$workdir/molecule" \
+    molecule test -s "$scenario" || rc=$?
+  python -m mci_lab down --state-dir "$workdir/lab" >/dev/null
+  rm -rf "$workdir"
+  return "$rc"
+}
+
+step "molecule: aws_alibaba (create, converge, idempotence, verify, destroy)"
+molecule_scenario aws_alibaba
+
+step "molecule: aws_azure_gcp, the BGP triangle (create, converge, idempotence, verify, destroy)"
+molecule_scenario aws_azure_gcp
 
 step "ansible-test sanity"
 bash scripts/sanity.sh

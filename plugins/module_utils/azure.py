@@ -355,6 +355,13 @@ def get_bgp_peer_status(session: AzureSession, resource_group: str, name: str, *
     return (finish(poller, what="BGP peer status of virtual network gateway %s" % name, wait=True, timeout=timeout) or {}).get("value") or []
 
 
+@azure_api("get learned routes")
+def get_learned_routes(session: AzureSession, resource_group: str, name: str, *, timeout: float) -> list[dict]:
+    """The routes the gateway's instances learned, one row per instance and route (a long-running POST on Azure)."""
+    poller = session.client.virtual_network_gateways.begin_get_learned_routes(resource_group, name)
+    return (finish(poller, what="learned routes of virtual network gateway %s" % name, wait=True, timeout=timeout) or {}).get("value") or []
+
+
 @azure_api("create or update virtual network gateway")
 def create_or_update_virtual_network_gateway(session: AzureSession, resource_group: str, name: str, body: dict, *,
                                              wait: bool, timeout: float) -> dict:

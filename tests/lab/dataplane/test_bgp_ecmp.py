@@ -17,7 +17,9 @@ def _all_up(realizer):
     snap = realizer.snapshot()
     tunnels_up = len(snap.tunnels) == 4 and all(t.up for t in snap.tunnels.values())
     sessions_up = len(snap.bgp) == 4 and all(b.state == "Established" for b in snap.bgp.values())
-    return tunnels_up and sessions_up and snap.learned_routes.get("vgw-b") == (NET_A,) and snap
+    # A session is Established a moment before its first UPDATE arrives: wait for the routes too.
+    routes_in = all(b.routes_received == 1 for b in snap.bgp.values())
+    return tunnels_up and sessions_up and routes_in and snap.learned_routes.get("vgw-b") == (NET_A,) and snap
 
 
 def _router_nexthops(realizer, network_id: str, prefix: str) -> int:
@@ -30,7 +32,6 @@ def test_bgp_ecmp_survives_one_tunnel_switched_off(realizer):
     realizer.apply(bgp_ecmp_pair())
     snap = wait_until(lambda: _all_up(realizer), timeout=20, what="4 tunnels and 4 BGP sessions up")
     assert snap.learned_routes["cgw-a"] == ("192.168.0.0/16",)
-    assert all(b.routes_received == 1 for b in snap.bgp.values())
     # Both VPC routers learned the remote prefix over two gateway namespaces / tunnels.
     wait_until(lambda: _router_nexthops(realizer, "vpc-b", NET_A) == 2, timeout=10, what="ECMP in vpc-b")
     host_a = realizer.host_namespace("host-a")

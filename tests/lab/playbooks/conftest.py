@@ -97,7 +97,7 @@ def _timestamp(text: str) -> datetime:
 
 @dataclass
 class PlaybookLab:
-    """A running lab with the aws_alibaba scenario seeded, and ways to drive and inspect it."""
+    """A running lab with a scenario seeded, and ways to drive and inspect it."""
 
     state_dir: Path
     prefix: str
@@ -137,9 +137,8 @@ class PlaybookLab:
         return json.loads(done.stdout)
 
 
-@pytest.fixture
-def playbook_lab(tmp_path: Path) -> Iterator[PlaybookLab]:
-    """A lab of its own (fast timers, instant delays) with the aws_alibaba scenario's networks; always stopped."""
+def _running_lab(tmp_path: Path, scenario: str) -> Iterator[PlaybookLab]:
+    """A lab of its own (fast timers, instant delays) with one scenario's networks; always stopped."""
     reason = playbook_skip_reason()
     if reason:
         pytest.skip(reason)
@@ -148,13 +147,25 @@ def playbook_lab(tmp_path: Path) -> Iterator[PlaybookLab]:
     try:
         lab_process.up(lab_process.LabOptions(state_dir=state_dir, prefix=prefix, timers="fast"))
         # The networks exist before the pattern runs, as a user's would; the playbook's lab role finds them again.
-        seeded = scenarios.seed("aws_alibaba", state_dir, with_namespaces=True)
+        seeded = scenarios.seed(scenario, state_dir, with_namespaces=True)
         yield PlaybookLab(state_dir, prefix, seeded)
     finally:
         try:
             lab_process.down(state_dir)
         finally:
             _remove_leftovers(prefix)
+
+
+@pytest.fixture
+def playbook_lab(tmp_path: Path) -> Iterator[PlaybookLab]:
+    """A lab with the networks of the AWS <-> Alibaba pattern."""
+    yield from _running_lab(tmp_path, "aws_alibaba")
+
+
+@pytest.fixture
+def triangle_lab(tmp_path: Path) -> Iterator[PlaybookLab]:
+    """A lab with the networks of the AWS / Azure / GCP triangle (seed post 002)."""
+    yield from _running_lab(tmp_path, "aws_azure_gcp")
 
 
 def _remove_leftovers(prefix: str) -> None:
