@@ -192,7 +192,7 @@ def seed_azure_vnet(client, seeded: Seeded, resource_group: str, location: str, 
     private_ip = nic.ip_configurations[0].private_ip_address
     seeded.instances.append(Instance(name, "azure", nic.id, private_ip, f"azure/{nic_name}"))
     return {"resource_group": resource_group, "location": location, "virtual_network": name, "vnet_cidr": cidr,
-            "network_interface": nic_name, "instance_ip": private_ip}
+            "network_interfaces": [nic_name], "instance_ip": private_ip}
 
 
 def _gcp_read(read, **kwargs):

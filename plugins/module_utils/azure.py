@@ -362,6 +362,14 @@ def get_learned_routes(session: AzureSession, resource_group: str, name: str, *,
     return (finish(poller, what="learned routes of virtual network gateway %s" % name, wait=True, timeout=timeout) or {}).get("value") or []
 
 
+@azure_api("get effective route table")
+def get_effective_route_table(session: AzureSession, resource_group: str, network_interface: str, *, timeout: float) -> list[dict]:
+    """The routes a network interface really uses: its subnet's, its route table's, its VNet gateway's (a long-running POST on Azure)."""
+    poller = session.client.network_interfaces.begin_get_effective_route_table(resource_group, network_interface)
+    answer = finish(poller, what="effective routes of network interface %s" % network_interface, wait=True, timeout=timeout)
+    return (answer or {}).get("value") or []
+
+
 @azure_api("create or update virtual network gateway")
 def create_or_update_virtual_network_gateway(session: AzureSession, resource_group: str, name: str, body: dict, *,
                                              wait: bool, timeout: float) -> dict:

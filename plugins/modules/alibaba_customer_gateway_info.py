@@ -28,13 +28,7 @@ options:
     type: str
 extends_documentation_fragment:
   - multicloud.interconnect.alibaba
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes.
+  - multicloud.interconnect.info_module
 seealso:
   - module: multicloud.interconnect.alibaba_customer_gateway
 """

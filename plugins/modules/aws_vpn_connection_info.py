@@ -43,13 +43,7 @@ options:
     default: false
 extends_documentation_fragment:
   - multicloud.interconnect.aws
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module only reads.
+  - multicloud.interconnect.info_module
 seealso:
   - module: multicloud.interconnect.aws_vpn_connection
 """

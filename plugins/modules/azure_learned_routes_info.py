@@ -34,13 +34,7 @@ options:
     default: 300
 extends_documentation_fragment:
   - multicloud.interconnect.azure
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module changes nothing.
+  - multicloud.interconnect.info_module
 seealso:
   - module: multicloud.interconnect.azure_vpn_gateway_info
   - module: multicloud.interconnect.bgp_peer_status

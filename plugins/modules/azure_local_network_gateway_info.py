@@ -26,13 +26,7 @@ options:
     type: str
 extends_documentation_fragment:
   - multicloud.interconnect.azure
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module changes nothing.
+  - multicloud.interconnect.info_module
 seealso:
   - module: multicloud.interconnect.azure_local_network_gateway
 """

@@ -214,13 +214,11 @@ options:
           - How many seconds one API call may spend retrying throttled or failed requests.
         type: int
         default: 120
+extends_documentation_fragment:
+  - multicloud.interconnect.info_module
 attributes:
   check_mode:
-    support: full
     description: The module only reads; in check mode it reads once and does not wait.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no diff.
 requirements:
   - boto3 >= 1.34.0 and botocore >= 1.34.0 (with O(aws_vpn_connections))
   - azure-mgmt-network >= 28.0.0, azure-core >= 1.30.0 and azure-identity >= 1.15.0 (with O(azure_gateway))

@@ -26,13 +26,7 @@ options:
     type: str
 extends_documentation_fragment:
   - multicloud.interconnect.gcp
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module only reads.
+  - multicloud.interconnect.info_module
 notes:
   - O(region) is not used; external VPN gateways are global resources.
 seealso:

@@ -28,13 +28,7 @@ options:
     type: str
 extends_documentation_fragment:
   - multicloud.interconnect.gcp
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module only reads.
+  - multicloud.interconnect.info_module
 seealso:
   - module: multicloud.interconnect.gcp_vpn_tunnel
 """

@@ -179,13 +179,11 @@ options:
       - How many seconds to wait for the tunnels with O(wait).
     type: int
     default: 900
+extends_documentation_fragment:
+  - multicloud.interconnect.info_module
 attributes:
   check_mode:
-    support: full
     description: The module only reads; in check mode it reads once and does not wait.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no diff.
 requirements:
   - boto3 >= 1.34.0 and botocore >= 1.34.0 (O(state=gathered) with an AWS end)
   - alibabacloud-vpc20160428 >= 7.0.0 and alibabacloud-tea-openapi >= 0.4.3 (O(state=gathered) with an Alibaba end)

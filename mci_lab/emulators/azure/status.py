@@ -21,6 +21,10 @@ from mci_lab.emulators.azure.store import Record
 from mci_lab.emulators.azure.vpn import GatewayInstance, gateway_instances
 
 ESTABLISHED = "Established"
+DEFAULT_ROUTE = "0.0.0.0/0"
+# Azure's system routes with next hop None: the RFC 1918 ranges and RFC 6598's shared space
+# (Azure docs, "Virtual network traffic routing", default system routes; seed 002 shows two).
+DROPPED_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 
 
 class StatusReader:
@@ -117,23 +121,32 @@ class StatusReader:
     # ----------------------------------------------------------------------- effective routes
 
     def effective_routes(self, interface: Record) -> dict:
-        """The effective route table of a NIC: VNet, user routes, gateway routes, default route."""
+        """The effective route table of a NIC, as NetworkInterfaces_GetEffectiveRouteTable answers.
+
+        The subnet's system routes (the VNet's address space, the Internet default route, the
+        reserved ranges that drop traffic), the user routes of the subnet's route table and, unless
+        that table disables gateway route propagation, what the VNet's gateway instances learned
+        over BGP or hold as static local network gateway prefixes.
+        """
         entries = interface.computed.get("subnet_ips") or []
         subnet = self.cloud.store.get_live(entries[0]["subnet"]) if entries else None
         if subnet is None:
             return {"value": []}
         virtual_network = self.cloud.store.get_live(subnet.id.rsplit("/subnets/", 1)[0])
         table = self.cloud.store.get_live(ref_id(subnet.properties.get("routeTable")))
-        user = self._user_rows(table)
-        rows = [_route_row("Default", [prefix], "VnetLocal") for prefix in virtual_network.properties["addressSpace"]["addressPrefixes"]]
-        rows += user
-        if table is None or not table.properties.get("disableBgpRoutePropagation"):
+        propagation_disabled = bool(table is not None and table.properties.get("disableBgpRoutePropagation"))
+        address_space = virtual_network.properties["addressSpace"]["addressPrefixes"]
+        rows = [_route_row("Default", [prefix], "VnetLocal") for prefix in address_space]
+        rows += self._user_rows(table)
+        if not propagation_disabled:
             rows += self._gateway_rows(virtual_network)
-        rows.append(_route_row("Default", ["0.0.0.0/0"], "Internet"))
-        overridden = {prefix for row in user for prefix in row["addressPrefix"]}
+        rows.append(_route_row("Default", [DEFAULT_ROUTE], "Internet"))
+        # A reserved range given to the VNet is routed inside it instead (its VnetLocal row above).
+        rows += [_route_row("Default", [prefix], "None") for prefix in DROPPED_RANGES if prefix not in address_space]
+        _mark_overridden(rows)
         for row in rows:
-            if row["source"] != "User" and set(row["addressPrefix"]) & overridden:
-                row["state"] = "Invalid"
+            # Every row tells whether the subnet's route table keeps gateway routes out.
+            row["disableBgpRoutePropagation"] = propagation_disabled
         return {"value": rows}
 
     def _user_rows(self, table: Record | None) -> list[dict]:
@@ -147,28 +160,47 @@ class StatusReader:
         return rows
 
     def _gateway_rows(self, virtual_network: Record) -> list[dict]:
+        """One row per gateway instance and prefix, the instance's default BGP IP as next hop (seed 002)."""
         now, snapshot, rows = time.time(), self.snapshot(), []
         for gateway in self.cloud.store.live("virtualnetworkgateways"):
             network = gateway_network(self.cloud, gateway)
             if network is None or network.id.lower() != virtual_network.id.lower() or not is_running(gateway, now):
                 continue
             tunnels = planned_tunnels(self.cloud, gateway, now)
+            held: dict[str, list[str]] = {}  # prefix -> the instances that hold it, in the order first seen
             for instance in self._instances(gateway):
                 prefixes = list(snapshot.learned_routes.get(instance_id(gateway, instance), ()))
                 for planned in tunnels:
                     if planned.instance == instance and not planned.bgp_enabled:
                         prefixes += planned.local_gateway.properties["localNetworkAddressSpace"]["addressPrefixes"]
                 for prefix in dict.fromkeys(prefixes):
-                    rows.append(_route_row("VirtualNetworkGateway", [prefix], "VirtualNetworkGateway", [instance.private_ip]))
+                    held.setdefault(prefix, []).append(instance.private_ip)
+            rows += [_route_row("VirtualNetworkGateway", [prefix], "VirtualNetworkGateway", [address])
+                     for prefix, addresses in held.items() for address in addresses]
         return rows
 
 
 def _route_row(source: str, prefixes: list[str], hop_type: str, hop_ips: list[str] | None = None, name: str | None = None) -> dict:
     row = {"source": source, "state": "Active", "addressPrefix": prefixes, "nextHopType": hop_type,
-           "nextHopIpAddress": hop_ips or [], "disableBgpRoutePropagation": False}
+           "nextHopIpAddress": hop_ips or []}
     if name:
         row["name"] = name
     return row
+
+
+def _mark_overridden(rows: list[dict]) -> None:
+    """Same prefix, several sources: Azure uses the user route, then the BGP route, then the system route.
+
+    The loser stays in the table as Invalid. A BGP route never beats the VNet's own VnetLocal route.
+    """
+    user = {prefix for row in rows if row["source"] == "User" for prefix in row["addressPrefix"]}
+    learned = {prefix for row in rows if row["source"] == "VirtualNetworkGateway" for prefix in row["addressPrefix"]}
+    for row in rows:
+        prefixes = set(row["addressPrefix"])
+        if row["source"] != "User" and prefixes & user:
+            row["state"] = "Invalid"
+        elif row["source"] == "Default" and row["nextHopType"] != "VnetLocal" and prefixes & learned:
+            row["state"] = "Invalid"
 
 
 def _is_established(status: BgpStatus | None) -> bool:

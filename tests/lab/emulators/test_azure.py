@@ -369,6 +369,10 @@ def test_nic_effective_routes_show_vnet_user_and_default_routes(azure):
         ("Default", ["192.168.0.0/16"], "VnetLocal", []),
         ("User", ["10.50.0.0/16"], "VirtualAppliance", ["192.168.2.10"]),
         ("Default", ["0.0.0.0/0"], "Internet", []),
+        # Azure's reserved ranges drop traffic, but the one that is the VNet's own address space.
+        ("Default", ["10.0.0.0/8"], "None", []),
+        ("Default", ["172.16.0.0/12"], "None", []),
+        ("Default", ["100.64.0.0/10"], "None", []),
     ]
     assert [subnet.id.rsplit("/", 1)[-1] for subnet in azure.route_tables.get(GROUP, "spokes").subnets] == ["vms"]
 

@@ -8,9 +8,6 @@ Test setup (VPCs, vSwitches) and read-backs go through the official SDK too.
 """
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import json
 import os
 import subprocess
@@ -25,12 +22,12 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.utils_models import Config
 from alibabacloud_vpc20160428 import models as vpc_models
 from alibabacloud_vpc20160428.client import Client as VpcClient
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from mci_lab.emulators.alibaba import LAB_ACCESS_KEY_ID, LAB_ACCESS_KEY_SECRET
-from mci_lab.emulators.base import DelayProfile, read_request_log
+from mci_lab.emulators.base import DelayProfile
 from tests.lab.conftest import context_with
+from tests.lab.modules.conftest import OneCloudLab
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
@@ -41,41 +38,11 @@ PSK_ROTATED = "Rotated3.Secret_Key4Lab"
 
 
 @dataclass
-class AlibabaLab:
-    """The emulator plus the means to run modules against it and read what they called."""
-
-    endpoint: str
-    log_path: Path
+class AlibabaLab(OneCloudLab):
     sdk: Any
 
-    def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False) -> dict:
-        """Run a module's main() once and return its JSON result."""
-        code = importlib.import_module(f"ansible_collections.multicloud.interconnect.plugins.modules.{module}")
-        full_args = dict(args, endpoint=self.endpoint, region=REGION, _ansible_check_mode=check, _ansible_diff=diff)
-        output = io.StringIO()
-        with patch_module_args(full_args), contextlib.redirect_stdout(output):
-            with pytest.raises(SystemExit):
-                code.main()
-        return json.loads(output.getvalue())
-
-    def ok(self, module: str, args: dict, **kwargs: Any) -> dict:
-        result = self.run(module, args, **kwargs)
-        assert not result.get("failed"), result.get("msg")
-        return result
-
-    def calls_since(self, since: float) -> list[dict]:
-        return read_request_log(self.log_path, since)
-
-    def mutating_since(self, since: float) -> list[str]:
-        return [entry["operation"] for entry in self.calls_since(since) if entry["mutating"]]
-
-    def rerun_changes_nothing(self, module: str, args: dict) -> dict:
-        """The same task again: changed=false and not one mutating call."""
-        since = time.time()
-        again = self.ok(module, args)
-        assert again["changed"] is False
-        assert self.mutating_since(since) == []
-        return again
+    def connection_args(self, module: str) -> dict:
+        return {"endpoint": self.endpoint, "region": REGION}
 
 
 def sdk_client(endpoint: str) -> Any:

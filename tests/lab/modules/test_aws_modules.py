@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.lab.conftest import context_with
-from tests.lab.modules.conftest import REGION, AwsLab
+from tests.lab.modules.conftest import REGION, AwsLab, assert_absent_twice, assert_predicts_without_mutating, run_idempotent
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
@@ -29,35 +29,6 @@ PSK_3 = "Rotated3.Secret_Key4Lab"
 @pytest.fixture
 def vpc_id(aws_lab: AwsLab) -> str:
     return aws_lab.ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
-
-
-def run_idempotent(lab: AwsLab, module: str, args: dict) -> dict:
-    """Run twice; the second run must change nothing and call nothing that mutates."""
-    first = lab.run(module, args)
-    assert not first.get("failed"), first.get("msg")
-    assert first["changed"] is True
-    since = time.time()
-    second = lab.run(module, args)
-    assert second["changed"] is False, second
-    assert lab.mutating_since(since) == []
-    return first
-
-
-def assert_predicts_without_mutating(lab: AwsLab, module: str, args: dict) -> dict:
-    since = time.time()
-    predicted = lab.run(module, args, check=True, diff=True)
-    assert not predicted.get("failed"), predicted.get("msg")
-    assert predicted["changed"] is True
-    assert lab.mutating_since(since) == []
-    return predicted
-
-
-def assert_absent_twice(lab: AwsLab, module: str, args: dict) -> None:
-    assert lab.run(module, dict(args, state="absent"))["changed"] is True
-    since = time.time()
-    again = lab.run(module, dict(args, state="absent"))
-    assert again["changed"] is False, again
-    assert lab.mutating_since(since) == []
 
 
 # --------------------------------------------------------------------------- VPN gateway

@@ -8,9 +8,6 @@ networks, out-of-band changes) go through azure-mgmt-network too.
 """
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import json
 import os
 import subprocess
@@ -20,15 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.network import models
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import azure
-from mci_lab.emulators.base import read_request_log
 from mci_lab.profiles import delay_profile
 from tests.lab.conftest import context_with
+from tests.lab.modules.conftest import OneCloudLab, assert_absent_twice, assert_predicts_without_mutating, run_idempotent
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
@@ -59,29 +55,11 @@ CONNECTION_ARGS = {
 
 
 @dataclass
-class AzureLab:
-    """The emulator plus the means to run modules against it and read what they called."""
-
-    endpoint: str
-    log_path: Path
+class AzureLab(OneCloudLab):
     client: NetworkManagementClient
 
-    def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False) -> dict:
-        """Run a module's main() once and return its JSON result."""
-        code = importlib.import_module(f"ansible_collections.multicloud.interconnect.plugins.modules.{module}")
-        full_args = dict(args, base_url=self.endpoint, subscription_id=SUBSCRIPTION, _ansible_check_mode=check, _ansible_diff=diff,
-                         _ansible_module_name=module)
-        output = io.StringIO()
-        with patch_module_args(full_args), contextlib.redirect_stdout(output):
-            with pytest.raises(SystemExit):
-                code.main()
-        return json.loads(output.getvalue())
-
-    def calls_since(self, since: float) -> list[dict]:
-        return read_request_log(self.log_path, since)
-
-    def mutating_since(self, since: float) -> list[str]:
-        return [entry["operation"] for entry in self.calls_since(since) if entry["mutating"]]
+    def connection_args(self, module: str) -> dict:
+        return {"base_url": self.endpoint, "subscription_id": SUBSCRIPTION}
 
 
 def lab_client(endpoint: str) -> NetworkManagementClient:
@@ -108,36 +86,6 @@ def start_lab(start_emulator, ctx, with_network: bool = True) -> AzureLab:
 @pytest.fixture
 def azure_lab(start_emulator, lab_ctx) -> AzureLab:
     return start_lab(start_emulator, lab_ctx)
-
-
-def run_idempotent(lab: AzureLab, module: str, args: dict) -> dict:
-    """Run twice; the second run must change nothing and call nothing that mutates."""
-    first = lab.run(module, args)
-    assert not first.get("failed"), first.get("msg")
-    assert first["changed"] is True
-    since = time.time()
-    second = lab.run(module, args)
-    assert not second.get("failed"), second.get("msg")
-    assert second["changed"] is False, second
-    assert lab.mutating_since(since) == []
-    return first
-
-
-def assert_predicts_without_mutating(lab: AzureLab, module: str, args: dict) -> dict:
-    since = time.time()
-    predicted = lab.run(module, args, check=True, diff=True)
-    assert not predicted.get("failed"), predicted.get("msg")
-    assert predicted["changed"] is True
-    assert lab.mutating_since(since) == []
-    return predicted
-
-
-def assert_absent_twice(lab: AzureLab, module: str, args: dict) -> None:
-    assert lab.run(module, dict(args, state="absent"))["changed"] is True
-    since = time.time()
-    again = lab.run(module, dict(args, state="absent"))
-    assert again["changed"] is False, again
-    assert lab.mutating_since(since) == []
 
 
 def build_gateway_and_peer(lab: AzureLab) -> dict:

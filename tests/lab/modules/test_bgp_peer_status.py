@@ -9,10 +9,6 @@ half of the Azure sessions are down by design.
 """
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +17,6 @@ from typing import Any
 import boto3
 import pytest
 import yaml
-from ansible.module_utils.testing import patch_module_args
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.network import models as azure_models
 from google.api_core.client_options import ClientOptions
@@ -30,7 +25,8 @@ from google.cloud import compute_v1
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import azure
 from ansible_collections.multicloud.interconnect.plugins.modules import bgp_peer_status
-from mci_lab.emulators.base import NoDataPlane, read_request_log
+from mci_lab.emulators.base import NoDataPlane
+from tests.lab.modules.conftest import ModuleLab
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TRIANGLE = yaml.safe_load((REPO_ROOT / "tests" / "unit" / "fixtures" / "triangle.yml").read_text(encoding="utf-8"))
@@ -45,7 +41,7 @@ AWS_CONNECTIONS = ["mci-aws-azure-1", "mci-aws-azure-2"]
 
 
 @dataclass
-class Triangle:
+class Triangle(ModuleLab):
     """The three emulators, the means to run modules against them, and the plan the triangle is built from."""
 
     aws_endpoint: str
@@ -62,30 +58,11 @@ class Triangle:
             return {"aws": aws_options, "azure": azure_options, "gcp": gcp_options}
         return {"aws": aws_options, "azure": azure_options, "gcp": gcp_options}.get(module.split("_", 1)[0], {})
 
-    def run(self, module: str, args: dict, *, check: bool = False) -> dict:
-        """Run a module's main() once and return its JSON result."""
-        code = importlib.import_module(f"ansible_collections.multicloud.interconnect.plugins.modules.{module}")
-        full_args = dict(self.connection_args(module), **args)
-        full_args.update(_ansible_check_mode=check, _ansible_module_name=module)
-        output = io.StringIO()
-        with patch_module_args(full_args), contextlib.redirect_stdout(output):
-            with pytest.raises(SystemExit):
-                code.main()
-        return json.loads(output.getvalue())
-
-    def ok(self, module: str, args: dict) -> dict:
-        result = self.run(module, args)
-        assert not result.get("failed"), result.get("msg")
-        return result
-
     def status(self, **args: Any) -> dict:
         arguments = {"plan": self.plan, "aws_vpn_connections": AWS_CONNECTIONS, "azure_resource_group": GROUP, "azure_gateway": GATEWAY,
                      "gcp_router": ROUTER}
         arguments.update(args)
         return self.run("bgp_peer_status", arguments, check=arguments.pop("check", False))
-
-    def mutating_since(self, since: float) -> list[str]:
-        return [entry["operation"] for entry in read_request_log(self.log_path, since) if entry["mutating"]]
 
 
 # --------------------------------------------------------------------------- building the triangle

@@ -8,9 +8,6 @@ but loopback, and every test ends by checking that nothing tried.
 """
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import ipaddress
 import json
 import os
@@ -23,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import compute_v1
 
-from mci_lab.emulators.base import read_request_log
 from tests.lab.conftest import context_with
+from tests.lab.modules.conftest import OneCloudLab, assert_absent_twice, assert_predicts_without_mutating, run_idempotent
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS_PATH = REPO_ROOT / ".cache" / "collections"
@@ -79,28 +75,9 @@ def loopback_only(monkeypatch) -> list[str]:
 
 
 @dataclass
-class GcpLab:
-    """The emulator plus the means to run modules against it and read what they called."""
-
-    endpoint: str
-    log_path: Path
-
-    def run(self, module: str, args: dict, *, check: bool = False, diff: bool = False) -> dict:
-        """Run a module's main() once and return its JSON result."""
-        code = importlib.import_module("ansible_collections.multicloud.interconnect.plugins.modules.%s" % module)
-        full_args = dict(args, api_endpoint=self.endpoint, project=PROJECT, region=REGION, _ansible_check_mode=check,
-                         _ansible_diff=diff, _ansible_module_name=module)
-        output = io.StringIO()
-        with patch_module_args(full_args), contextlib.redirect_stdout(output):
-            with pytest.raises(SystemExit):
-                code.main()
-        return json.loads(output.getvalue())
-
-    def calls_since(self, since: float) -> list[dict]:
-        return read_request_log(self.log_path, since)
-
-    def mutating_since(self, since: float) -> list[str]:
-        return [entry["operation"] for entry in self.calls_since(since) if entry["mutating"]]
+class GcpLab(OneCloudLab):
+    def connection_args(self, module: str) -> dict:
+        return {"api_endpoint": self.endpoint, "project": PROJECT, "region": REGION}
 
     def sdk(self, client_class: type) -> Any:
         """A google-cloud-compute client on the emulator, for arranging and checking outside the modules."""
@@ -131,25 +108,6 @@ def ok(result: dict) -> dict:
     return result
 
 
-def run_idempotent(lab: GcpLab, module: str, args: dict) -> dict:
-    """Run twice; the second run must change nothing and call nothing that mutates."""
-    first = ok(lab.run(module, args))
-    assert first["changed"] is True
-    since = time.time()
-    second = ok(lab.run(module, args))
-    assert second["changed"] is False, second
-    assert lab.mutating_since(since) == []
-    return first
-
-
-def assert_predicts_without_mutating(lab: GcpLab, module: str, args: dict) -> dict:
-    since = time.time()
-    predicted = ok(lab.run(module, args, check=True, diff=True))
-    assert predicted["changed"] is True
-    assert lab.mutating_since(since) == []
-    return predicted
-
-
 def assert_rejected_before_any_call(lab: GcpLab, module: str, args: dict, *fragments: str) -> str:
     since = time.time()
     result = lab.run(module, args)
@@ -158,14 +116,6 @@ def assert_rejected_before_any_call(lab: GcpLab, module: str, args: dict, *fragm
     for fragment in fragments:
         assert fragment in result["msg"], result["msg"]
     return result["msg"]
-
-
-def assert_absent_twice(lab: GcpLab, module: str, args: dict) -> None:
-    assert ok(lab.run(module, dict(args, state="absent")))["changed"] is True
-    since = time.time()
-    again = ok(lab.run(module, dict(args, state="absent")))
-    assert again["changed"] is False, again
-    assert lab.mutating_since(since) == []
 
 
 # --------------------------------------------------------------------------- the stack a role builds

@@ -7,9 +7,6 @@ runs without a data plane here, so no tunnel comes up: the clouds say so in thei
 """
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
 import json
 import os
 import subprocess
@@ -24,12 +21,12 @@ import pytest
 from alibabacloud_tea_openapi.utils_models import Config
 from alibabacloud_vpc20160428 import models as vpc_models
 from alibabacloud_vpc20160428.client import Client as VpcClient
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from ansible_collections.multicloud.interconnect.plugins.modules import vpn_connection_pair
 from mci_lab.emulators.alibaba import LAB_ACCESS_KEY_ID, LAB_ACCESS_KEY_SECRET
-from mci_lab.emulators.base import NoDataPlane, read_request_log
+from mci_lab.emulators.base import NoDataPlane
+from tests.lab.modules.conftest import ModuleLab
 
 AWS_REGION = "us-east-1"
 ALIBABA_REGION = "cn-hangzhou"
@@ -42,7 +39,7 @@ PSKS = {"aws-alibaba-t1": "Tunnel1.Secret_Key4Lab", "aws-alibaba-t2": "Tunnel2.S
 
 
 @dataclass
-class Clouds:
+class Clouds(ModuleLab):
     """Both emulators, the means to run modules against them, and their shared request log."""
 
     aws_endpoint: str
@@ -61,25 +58,6 @@ class Clouds:
             return {"aws": {"endpoint_url": self.aws_endpoint, "region": AWS_REGION},
                     "alibaba": {"endpoint": self.alibaba_endpoint, "region": ALIBABA_REGION}}
         return {}
-
-    def run(self, module: str, args: dict, *, check: bool = False) -> dict:
-        """Run a module's main() once and return its JSON result."""
-        code = importlib.import_module(f"ansible_collections.multicloud.interconnect.plugins.modules.{module}")
-        full_args = dict(self.connection_args(module), **args)
-        full_args.update(_ansible_check_mode=check, _ansible_module_name=module)
-        output = io.StringIO()
-        with patch_module_args(full_args), contextlib.redirect_stdout(output):
-            with pytest.raises(SystemExit):
-                code.main()
-        return json.loads(output.getvalue())
-
-    def ok(self, module: str, args: dict, **kwargs: Any) -> dict:
-        result = self.run(module, args, **kwargs)
-        assert not result.get("failed"), result.get("msg")
-        return result
-
-    def calls_since(self, since: float) -> list[dict]:
-        return read_request_log(self.log_path, since)
 
 
 @pytest.fixture

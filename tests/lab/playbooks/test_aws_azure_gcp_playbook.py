@@ -22,6 +22,7 @@ pytestmark = pytest.mark.playbook
 MAIN = "playbooks/aws_azure_gcp.yml"
 STATUS = "tests/lab/playbooks/aws_azure_gcp_status.yml"
 BGP_TASK = "wait until every planned BGP session is established, as each cloud reports it"
+EFFECTIVE_ROUTES_TASK = "the listed network interfaces route every linked site's networks to the VPN gateway"
 REPORT_TASK = "Report every session, without failing"
 STRICT_TASK = "Read with fail_on_unhealthy (the default)"
 PING_TASKS = ("Ping the instance in every linked cloud", "Ping every other lab instance")  # the playbook's, the status one's
@@ -79,6 +80,13 @@ def test_the_azure_peer_table_is_the_posts_and_a_cut_aws_tunnel_degrades_only_it
         "aws-azure": (True, 8, 8, 4), "gcp-azure": (True, 4, 4, 2), "aws-gcp": (True, 8, 8, 0)}
     pings = pings_by_pair(build, PING_TASKS[0])
     assert len(pings) == 6 and all(pings.values()), pings
+    # And the post's `az network nic show-effective-route-table` of the Azure VM, as the role's
+    # verify read it: AWS's and GCP's networks through both gateway instances.
+    (nic,) = build.results(EFFECTIVE_ROUTES_TASK)["localhost"]["results"]
+    assert {(prefix, hop) for row in nic["effective_routes"] if row["source"] == "VirtualNetworkGateway"
+            for prefix in row["address_prefix"] for hop in row["next_hop_ip_address"]} == {
+        ("172.16.0.0/16", "192.168.1.4"), ("172.16.0.0/16", "192.168.1.5"),
+        ("10.0.1.0/24", "192.168.1.4"), ("10.0.1.0/24", "192.168.1.5")}
 
     # One AWS tunnel towards Azure stops answering (a dead outside address).
     (aws_end,) = [p for p in report["peers"] if p["cloud"] == "aws" and p["tunnel"] == CUT_TUNNEL]
