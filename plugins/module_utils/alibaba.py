@@ -19,6 +19,7 @@ Alibaba applies changes to a VPN gateway one at a time: while a change runs the 
 """
 from __future__ import annotations
 
+import copy
 import ipaddress
 import json
 import re
@@ -93,6 +94,15 @@ def alibaba_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
     if not HAS_ALIBABA_SDK:
         fail_with(module, ImportError(missing_required_lib(SDK_REQUIREMENT)), exception=ALIBABA_SDK_IMPORT_ERROR)
     return module
+
+
+def nested_connection_option(**dict_option: Any) -> dict:
+    """The common Alibaba options as one dict option (O(alibaba)) of a module that reaches several clouds.
+
+    Documented by the doc fragment C(multicloud.interconnect.nested_connections.alibaba_option); ``dict_option`` adds
+    keys of the dict option itself, such as its default.
+    """
+    return dict(type="dict", options=copy.deepcopy(ALIBABA_COMMON_ARGUMENT_SPEC), **dict_option)
 
 
 # --------------------------------------------------------------------------- client

@@ -71,6 +71,15 @@ def aws_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
     return module
 
 
+def nested_connection_option(**dict_option: Any) -> dict:
+    """The common AWS options as one dict option (O(aws)) of a module that reaches several clouds.
+
+    Documented by the doc fragment C(multicloud.interconnect.nested_connections.aws_option); ``dict_option`` adds
+    keys of the dict option itself, such as its default.
+    """
+    return dict(type="dict", options=copy.deepcopy(AWS_COMMON_ARGUMENT_SPEC), mutually_exclusive=AWS_MUTUALLY_EXCLUSIVE, **dict_option)
+
+
 def session_arguments(params: Mapping[str, Any]) -> dict[str, Any]:
     """boto3 Session arguments; anything not given is left to the SDK's own chain (env, profile, IMDS)."""
     arguments = {

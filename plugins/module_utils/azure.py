@@ -91,6 +91,17 @@ def azure_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
     return module
 
 
+def nested_connection_option(**dict_option: Any) -> dict:
+    """The common Azure options as one dict option (O(azure)) of a module that reaches several clouds.
+
+    Documented by the doc fragment C(multicloud.interconnect.nested_connections.azure_option); ``dict_option`` adds
+    keys of the dict option itself, such as its default.
+    """
+    options = copy.deepcopy(AZURE_COMMON_ARGUMENT_SPEC)
+    options["subscription_id"].pop("required")  # required only when Azure is read, which such a module decides
+    return dict(type="dict", options=options, required_together=AZURE_REQUIRED_TOGETHER, **dict_option)
+
+
 def base_url_problem(base_url: str | None) -> str | None:
     """Why ``base_url`` cannot be used: plain http is only for the lab on a loopback address."""
     return endpoint_url_problem(base_url, not_http_url="base_url: %r is not an http(s) URL",

@@ -100,6 +100,17 @@ def gcp_module(argument_spec: dict, **kwargs: Any) -> AnsibleModule:
     return module
 
 
+def nested_connection_option(**dict_option: Any) -> dict:
+    """The common GCP options as one dict option (O(gcp)) of a module that reads several clouds.
+
+    Documented by the doc fragment C(multicloud.interconnect.nested_connections.gcp_option); ``dict_option`` adds
+    keys of the dict option itself, such as its default.
+    """
+    options = copy.deepcopy(GCP_COMMON_ARGUMENT_SPEC)
+    options.pop("wait_timeout")  # for write operations; a module that nests these only reads
+    return dict(type="dict", options=options, **dict_option)
+
+
 def api_endpoint_problem(api_endpoint: str | None) -> str | None:
     """Why ``api_endpoint`` cannot be used: it must be an http(s) URL, plain http only on loopback."""
     return endpoint_url_problem(api_endpoint,

@@ -127,7 +127,8 @@ from typing import Any
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff, redact
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 
 DIFF_FIELDS = ("name", "description", "ip_address", "asn")
 RENAMABLE = {"name": "Name", "description": "Description"}
@@ -182,6 +183,9 @@ class CustomerGatewayManager:
         self.params = module.params
         self.region = module.params["region"]
         self.changed = False
+
+    def find(self) -> dict | None:
+        return find_customer_gateway(self.client, self.region, self.params)
 
     def create(self) -> dict:
         self.changed = True
@@ -253,22 +257,7 @@ def main() -> None:
         required_one_of=[["customer_gateway_id", "ip_address", "name"]],
         supports_check_mode=True,
     )
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        client = alibaba.vpc_client(module.params)
-        manager = CustomerGatewayManager(module, client)
-        raw = find_customer_gateway(client, module.params["region"], module.params)
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            if raw is None and module.params["customer_gateway_id"]:
-                raise ValueError("customer_gateway_id: %s does not exist" % module.params["customer_gateway_id"])
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: CustomerGatewayManager(module, alibaba.vpc_client(module.params)), input_problems, id_option="customer_gateway_id")
 
 
 if __name__ == "__main__":

@@ -410,7 +410,8 @@ from typing import Any
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff, redact
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
 IKE_SUBOPTIONS = dict(
@@ -473,6 +474,9 @@ class IpsecConnectionManager:
         self.region = module.params["region"]
         self.timeout = module.params["wait_timeout"]
         self.changed = False
+
+    def find(self) -> dict | None:
+        return find_connection(self.client, self.region, self.params)
 
     def read(self, connection_id: str) -> dict:
         raw = alibaba.get_vpn_connection(self.client, self.region, connection_id)
@@ -607,22 +611,7 @@ def main() -> None:
                             ["tunnel_options", "enable_nat_traversal"]],
         supports_check_mode=True,
     )
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        client = alibaba.vpc_client(module.params)
-        manager = IpsecConnectionManager(module, client)
-        raw = find_connection(client, module.params["region"], module.params)
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            if raw is None and module.params["vpn_connection_id"]:
-                raise ValueError("vpn_connection_id: %s does not exist" % module.params["vpn_connection_id"])
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: IpsecConnectionManager(module, alibaba.vpc_client(module.params)), input_problems, id_option="vpn_connection_id")
 
 
 if __name__ == "__main__":

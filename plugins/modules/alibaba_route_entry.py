@@ -139,7 +139,8 @@ from typing import Any
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
 DIFF_FIELDS = ("route_table_id", "destination_cidr_block", "next_hop_type", "next_hop_id", "name", "description")
@@ -184,6 +185,9 @@ class RouteEntryManager:
         self.route_table_id = route_table_id
         self.timeout = module.params["wait_timeout"]
         self.changed = False
+
+    def find(self) -> dict | None:
+        return self.read()
 
     def run(self, mutation: Any, next_hop_type: str | None, next_hop_id: str | None) -> Any:
         """One change of the table; waits for a VPN gateway next hop and retries while the table is busy."""
@@ -298,18 +302,12 @@ def main() -> None:
         mutually_exclusive=[["route_table_id", "vpc_id"]],
         supports_check_mode=True,
     )
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
+
+    def make_manager() -> RouteEntryManager:
         client = alibaba.vpc_client(module.params)
-        route_table_id = resolve_route_table(client, module.params)
-        manager = RouteEntryManager(module, client, route_table_id)
-        raw = manager.read()
-        result = manager.ensure_absent(raw) if module.params["state"] == "absent" else manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+        return RouteEntryManager(module, client, resolve_route_table(client, module.params))
+
+    run_state_module(module, make_manager, input_problems)
 
 
 if __name__ == "__main__":

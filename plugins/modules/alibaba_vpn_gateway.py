@@ -244,7 +244,8 @@ from typing import Any
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
 # Fields the module manages: the diff shows these.
@@ -315,6 +316,9 @@ class VpnGatewayManager:
         self.params = module.params
         self.region = module.params["region"]
         self.changed = False
+
+    def find(self) -> dict | None:
+        return find_vpn_gateway(self.client, self.region, self.params)
 
     def read(self, gateway_id: str) -> dict:
         raw = alibaba.get_vpn_gateway(self.client, self.region, gateway_id)
@@ -416,19 +420,7 @@ def main() -> None:
         required_if=[["instance_charge_type", "PREPAY", ["period"]]],
         supports_check_mode=True,
     )
-    try:
-        client = alibaba.vpc_client(module.params)
-        manager = VpnGatewayManager(module, client)
-        raw = find_vpn_gateway(client, module.params["region"], module.params)
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            if raw is None and module.params["vpn_gateway_id"]:
-                raise ValueError("vpn_gateway_id: %s does not exist" % module.params["vpn_gateway_id"])
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: VpnGatewayManager(module, alibaba.vpc_client(module.params)), id_option="vpn_gateway_id")
 
 
 if __name__ == "__main__":

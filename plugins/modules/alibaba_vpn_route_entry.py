@@ -142,7 +142,8 @@ from typing import Any
 from ansible_collections.multicloud.interconnect.plugins.module_utils import alibaba
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 
 # The only overlay the API offers for destination routes.
 OVERLAY_MODE = "Ipsec"
@@ -180,6 +181,9 @@ class VpnRouteManager:
         self.gateway_id = module.params["vpn_gateway_id"]
         self.timeout = module.params["wait_timeout"]
         self.changed = False
+
+    def find(self) -> dict | None:
+        return find_vpn_route(self.client, self.region, self.params)
 
     def change(self, mutation: Any) -> Any:
         return alibaba.change_vpn_gateway(self.client, self.region, self.gateway_id, mutation, self.timeout)
@@ -267,17 +271,7 @@ def main() -> None:
         **alibaba.WAIT_ARGUMENT_SPEC,
     )
     module = alibaba.alibaba_module(argument_spec, supports_check_mode=True)
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        client = alibaba.vpc_client(module.params)
-        manager = VpnRouteManager(module, client)
-        raw = find_vpn_route(client, module.params["region"], module.params)
-        result = manager.ensure_absent(raw) if module.params["state"] == "absent" else manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: VpnRouteManager(module, alibaba.vpc_client(module.params)), input_problems)
 
 
 if __name__ == "__main__":

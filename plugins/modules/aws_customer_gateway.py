@@ -137,7 +137,8 @@ from typing import Any
 from ansible_collections.multicloud.interconnect.plugins.module_utils import aws
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 
 LIVE_STATES = ["pending", "available"]
 
@@ -234,6 +235,9 @@ class CustomerGatewayManager:
         self.params = module.params
         self.changed = False
 
+    def find(self) -> dict | None:
+        return find_customer_gateway(self.client, self.params)
+
     def create(self) -> dict:
         twin = twin_gateway(self.client, self.params)
         if twin is not None:
@@ -309,22 +313,7 @@ def main() -> None:
         required_if=[["state", "present", ["customer_gateway_id", "ip_address"], True]],
         supports_check_mode=True,
     )
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        client = aws.ec2_client(module)
-        manager = CustomerGatewayManager(module, client)
-        raw = find_customer_gateway(client, module.params)
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            if raw is None and module.params["customer_gateway_id"]:
-                raise ValueError("customer_gateway_id: %s does not exist" % module.params["customer_gateway_id"])
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: CustomerGatewayManager(module, aws.ec2_client(module)), input_problems, id_option="customer_gateway_id")
 
 
 if __name__ == "__main__":

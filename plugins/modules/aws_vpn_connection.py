@@ -391,7 +391,8 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils import aws
 from ansible_collections.multicloud.interconnect.plugins.module_utils import aws_vpn
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
 LIVE_STATES = ["pending", "available"]
@@ -499,6 +500,9 @@ class ConnectionManager:
         self.check_mode = module.check_mode
         self.changed = False
         self.changed_tunnels: list[dict] = []
+
+    def find(self) -> dict | None:
+        return find_vpn_connection(self.client, self.params)
 
     def read(self, connection_id: str) -> dict | None:
         return aws.get_vpn_connection(self.client, connection_id)
@@ -666,22 +670,7 @@ def main() -> None:
         required_one_of=[["vpn_connection_id", "customer_gateway_id"]],
         supports_check_mode=True,
     )
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        client = aws.ec2_client(module)
-        manager = ConnectionManager(module, client)
-        raw = find_vpn_connection(client, module.params)
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            if raw is None and module.params["vpn_connection_id"]:
-                raise ValueError("vpn_connection_id: %s does not exist" % module.params["vpn_connection_id"])
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: ConnectionManager(module, aws.ec2_client(module)), input_problems, id_option="vpn_connection_id")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,8 @@ from typing import Any
 from ansible_collections.multicloud.interconnect.plugins.module_utils import aws
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
 LIVE_STATES = ["pending", "available"]
@@ -218,6 +219,9 @@ class GatewayManager:
         self.params = module.params
         self.check_mode = module.check_mode
         self.changed = False
+
+    def find(self) -> dict | None:
+        return find_vpn_gateway(self.client, self.params)
 
     def wait(self, gateway_id: str, is_done: Any, wanted: str, always: bool = False) -> dict | None:
         if not (self.params["wait"] or always):
@@ -344,22 +348,7 @@ def main() -> None:
         **aws.TAGS_ARGUMENT_SPEC,
     )
     module = aws.aws_module(argument_spec, required_one_of=[["vpn_gateway_id", "name"]], supports_check_mode=True)
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        client = aws.ec2_client(module)
-        manager = GatewayManager(module, client)
-        raw = find_vpn_gateway(client, module.params)
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            if raw is None and module.params["vpn_gateway_id"]:
-                raise ValueError("vpn_gateway_id: %s does not exist" % module.params["vpn_gateway_id"])
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: GatewayManager(module, aws.ec2_client(module)), input_problems, id_option="vpn_gateway_id")
 
 
 if __name__ == "__main__":

@@ -209,7 +209,7 @@ from typing import Any
 from ansible_collections.multicloud.interconnect.plugins.module_utils import azure
 from ansible_collections.multicloud.interconnect.plugins.module_utils import azure_vpn
 from ansible_collections.multicloud.interconnect.plugins.module_utils.diff import build_diff
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
 
@@ -336,19 +336,7 @@ def main() -> None:
         **azure.TAGS_ARGUMENT_SPEC,
     )
     module = azure.azure_module(argument_spec, supports_check_mode=True)
-    try:
-        problems = input_problems(module.params)
-        if problems:
-            raise ValueError("; ".join(problems))
-        manager = LocalGatewayManager(module, azure.network_session(module))
-        raw = manager.find()
-        if module.params["state"] == "absent":
-            result = manager.ensure_absent(raw)
-        else:
-            result = manager.ensure_present(raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: LocalGatewayManager(module, azure.network_session(module)), input_problems)
 
 
 if __name__ == "__main__":

@@ -88,133 +88,21 @@ options:
     description:
       - How to reach AWS, with the options every AWS module of this collection takes; used when
         O(aws_vpn_connections) is given. The environment variables those options fall back to still apply.
-    type: dict
     default: {}
-    suboptions:
-      region:
-        description:
-          - The AWS region, for example V(us-east-1).
-          - When not set, E(AWS_REGION) or E(AWS_DEFAULT_REGION) is used, then the region of the profile.
-        type: str
-        aliases: [aws_region]
-      endpoint_url:
-        description:
-          - URL of the EC2 API endpoint to use instead of the region's, for example a lab emulator.
-          - When not set, E(AWS_ENDPOINT_URL) is used.
-        type: str
-        aliases: [aws_endpoint_url]
-      profile:
-        description:
-          - A named profile of the AWS shared configuration files. Cannot be combined with O(aws.access_key),
-            O(aws.secret_key) or O(aws.session_token).
-        type: str
-        aliases: [aws_profile]
-      access_key:
-        description:
-          - AWS access key ID. When not set, the SDK's credential chain applies (E(AWS_ACCESS_KEY_ID), ...).
-        type: str
-        aliases: [aws_access_key_id]
-      secret_key:
-        description:
-          - AWS secret access key. When not set, the SDK's credential chain applies (E(AWS_SECRET_ACCESS_KEY), ...).
-        type: str
-        aliases: [aws_secret_access_key]
-      session_token:
-        description:
-          - AWS session token for temporary credentials.
-        type: str
-        aliases: [aws_session_token]
-      validate_certs:
-        description:
-          - Whether to verify the endpoint's TLS certificate.
-        type: bool
-        default: true
-      retry_mode:
-        description:
-          - The botocore retry mode for throttled and transient failures.
-        type: str
-        choices: [standard, adaptive]
-        default: standard
-      max_attempts:
-        description:
-          - Maximum number of attempts per API call, the first one included.
-        type: int
-        default: 10
   azure:
     description:
       - How to reach Azure Resource Manager, with the options every Azure module of this collection takes; used
         when O(azure_gateway) is given. The environment variables those options fall back to still apply.
-    type: dict
     default: {}
-    suboptions:
-      subscription_id:
-        description:
-          - The Azure subscription that holds the resources; required to read Azure.
-          - When not set, E(AZURE_SUBSCRIPTION_ID) is used.
-        type: str
-      base_url:
-        description:
-          - URL of the Azure Resource Manager endpoint, for a sovereign cloud or the lab's emulator.
-          - When not set, E(MCI_AZURE_BASE_URL) is used, then V(https://management.azure.com).
-          - A plain V(http) URL is accepted only on a loopback address, which is taken to be the lab (a fixed lab
-            token instead of credentials).
-        type: str
-      tenant_id:
-        description:
-          - The Microsoft Entra tenant of the service principal. Set O(azure.tenant_id), O(azure.client_id) and
-            O(azure.client_secret) together, or none of them (azure-identity's C(DefaultAzureCredential) then applies).
-        type: str
-      client_id:
-        description:
-          - Application (client) ID of a service principal.
-        type: str
-      client_secret:
-        description:
-          - Client secret of the service principal.
-        type: str
-      retry_total:
-        description:
-          - How many times azure-core retries a throttled or failed request.
-        type: int
-        default: 10
-      retry_backoff_factor:
-        description:
-          - Backoff factor in seconds of azure-core's exponential retry delay.
-        type: float
-        default: 0.8
   gcp:
     description:
       - How to reach Compute Engine, with the options every GCP module of this collection takes; used when
         O(gcp_router) is given. The environment variables those options fall back to still apply.
-    type: dict
     default: {}
-    suboptions:
-      project:
-        description:
-          - The project that owns the router. When not set, E(GCP_PROJECT), E(GOOGLE_CLOUD_PROJECT) or
-            E(CLOUDSDK_CORE_PROJECT) is used, then the project of the credentials.
-        type: str
-      region:
-        description:
-          - The region of the router, for example V(us-east1). When not set, E(GCP_REGION) or
-            E(CLOUDSDK_COMPUTE_REGION) is used. Required to read GCP.
-        type: str
-      api_endpoint:
-        description:
-          - URL of the Compute Engine API to use instead of V(https://compute.googleapis.com), for example the lab
-            emulator. Plain V(http) only on a loopback address. When not set, E(GCP_API_ENDPOINT) is used.
-        type: str
-      credentials_file:
-        description:
-          - Path of a service account JSON key. When not set, google-auth's default chain applies.
-        type: path
-        aliases: [service_account_file]
-      retry_timeout:
-        description:
-          - How many seconds one API call may spend retrying throttled or failed requests.
-        type: int
-        default: 120
 extends_documentation_fragment:
+  - multicloud.interconnect.nested_connections.aws_option
+  - multicloud.interconnect.nested_connections.azure_option
+  - multicloud.interconnect.nested_connections.gcp_option
   - multicloud.interconnect.info_module
 attributes:
   check_mode:
@@ -412,7 +300,6 @@ summary:
   sample: ["aws-azure: healthy, 8/8 expected adjacencies established, 8 down by design"]
 """
 
-import copy
 import datetime
 import re
 from collections.abc import Callable
@@ -614,11 +501,6 @@ def unhealthy_error(report: bgp.BgpReport) -> ValueError:
 
 
 def argument_spec() -> dict:
-    aws_options = copy.deepcopy(aws.AWS_COMMON_ARGUMENT_SPEC)
-    azure_options = copy.deepcopy(azure.AZURE_COMMON_ARGUMENT_SPEC)
-    azure_options["subscription_id"].pop("required")  # required only when Azure is read
-    gcp_options = copy.deepcopy(gcp.GCP_COMMON_ARGUMENT_SPEC)
-    gcp_options.pop("wait_timeout")  # for write operations; this module only reads
     return dict(
         aws_vpn_connections=dict(type="list", elements="str"),
         azure_resource_group=dict(type="str"),
@@ -628,9 +510,9 @@ def argument_spec() -> dict:
         wait_healthy=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         fail_on_unhealthy=dict(type="bool", default=True),
-        aws=dict(type="dict", default={}, options=aws_options, mutually_exclusive=aws.AWS_MUTUALLY_EXCLUSIVE),
-        azure=dict(type="dict", default={}, options=azure_options, required_together=azure.AZURE_REQUIRED_TOGETHER),
-        gcp=dict(type="dict", default={}, options=gcp_options),
+        aws=aws.nested_connection_option(default={}),
+        azure=azure.nested_connection_option(default={}),
+        gcp=gcp.nested_connection_option(default={}),
     )
 
 

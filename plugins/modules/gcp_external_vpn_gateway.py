@@ -137,10 +137,11 @@ external_vpn_gateway:
         - {"id": 3, "ip_address": "203.0.113.13"}
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts, gcp
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 
 
 def desired_interfaces(params: dict) -> list[dict] | None:
@@ -187,28 +188,37 @@ def create_body(params: dict) -> dict:
     return body
 
 
-def ensure_present(module: Any, session: gcp.GcpSession, raw: dict | None) -> dict:
-    params = module.params
-    if raw is not None:
-        current = gcp.normalize_external_vpn_gateway(raw)
-        gcp.raise_problems(immutable_problems(current, params))
-        return gcp.module_result(module, "external_vpn_gateway", False, current, current)
-    if params["interfaces"] is None:
-        raise ValueError("interfaces: required to create external VPN gateway %s (got None)" % params["name"])
-    if module.check_mode:
-        return gcp.module_result(module, "external_vpn_gateway", True, {}, predicted_gateway(params))
-    gcp.insert_external_vpn_gateway(session, create_body(params))
-    created = gcp.get_external_vpn_gateway(session, params["name"]) or {}
-    return gcp.module_result(module, "external_vpn_gateway", True, {}, gcp.normalize_external_vpn_gateway(created))
+@dataclass
+class GatewayManager:
+    """Brings one external VPN gateway to O(state); nothing changes in check mode."""
 
+    module: Any
+    session: gcp.GcpSession
 
-def ensure_absent(module: Any, session: gcp.GcpSession, raw: dict | None) -> dict:
-    if raw is None:
-        return gcp.module_result(module, "external_vpn_gateway", False, {}, {})
-    changed = True
-    if not module.check_mode:
-        changed = gcp.delete_external_vpn_gateway(session, module.params["name"])
-    return gcp.module_result(module, "external_vpn_gateway", changed, gcp.normalize_external_vpn_gateway(raw), {})
+    def find(self) -> dict | None:
+        return gcp.get_external_vpn_gateway(self.session, self.module.params["name"])
+
+    def ensure_present(self, raw: dict | None) -> dict:
+        params = self.module.params
+        if raw is not None:
+            current = gcp.normalize_external_vpn_gateway(raw)
+            gcp.raise_problems(immutable_problems(current, params))
+            return gcp.module_result(self.module, "external_vpn_gateway", False, current, current)
+        if params["interfaces"] is None:
+            raise ValueError("interfaces: required to create external VPN gateway %s (got None)" % params["name"])
+        if self.module.check_mode:
+            return gcp.module_result(self.module, "external_vpn_gateway", True, {}, predicted_gateway(params))
+        gcp.insert_external_vpn_gateway(self.session, create_body(params))
+        created = gcp.get_external_vpn_gateway(self.session, params["name"]) or {}
+        return gcp.module_result(self.module, "external_vpn_gateway", True, {}, gcp.normalize_external_vpn_gateway(created))
+
+    def ensure_absent(self, raw: dict | None) -> dict:
+        if raw is None:
+            return gcp.module_result(self.module, "external_vpn_gateway", False, {}, {})
+        changed = True
+        if not self.module.check_mode:
+            changed = gcp.delete_external_vpn_gateway(self.session, self.module.params["name"])
+        return gcp.module_result(self.module, "external_vpn_gateway", changed, gcp.normalize_external_vpn_gateway(raw), {})
 
 
 def main() -> None:
@@ -223,17 +233,7 @@ def main() -> None:
         description=dict(type="str"),
     )
     module = gcp.gcp_module(argument_spec, supports_check_mode=True)
-    try:
-        gcp.raise_problems(input_problems(module.params))
-        session = gcp.compute_session(module, regional=False)
-        raw = gcp.get_external_vpn_gateway(session, module.params["name"])
-        if module.params["state"] == "absent":
-            result = ensure_absent(module, session, raw)
-        else:
-            result = ensure_present(module, session, raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: GatewayManager(module, gcp.compute_session(module, regional=False)), input_problems)
 
 
 if __name__ == "__main__":

@@ -136,10 +136,11 @@ vpn_gateway:
       sample: [203.0.113.21, 198.51.100.37]
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts, gcp
-from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError, WaitTimeout, fail_with
+from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 
 
 def network_path(session: gcp.GcpSession, network: str | None) -> str | None:
@@ -172,28 +173,37 @@ def predicted_gateway(params: dict, session: gcp.GcpSession) -> dict:
     }
 
 
-def ensure_present(module: Any, session: gcp.GcpSession, raw: dict | None) -> dict:
-    params = module.params
-    if raw is not None:
-        current = gcp.normalize_vpn_gateway(raw)
-        gcp.raise_problems(immutable_problems(current, params, session))
-        return gcp.module_result(module, "vpn_gateway", False, current, current)
-    if not params["network"]:
-        raise ValueError("network: required to create HA VPN gateway %s (got None)" % params["name"])
-    if module.check_mode:
-        return gcp.module_result(module, "vpn_gateway", True, {}, predicted_gateway(params, session))
-    gcp.insert_vpn_gateway(session, create_body(params, session))
-    created = gcp.get_vpn_gateway(session, params["name"])
-    return gcp.module_result(module, "vpn_gateway", True, {}, gcp.normalize_vpn_gateway(created or {}))
+@dataclass
+class GatewayManager:
+    """Brings one HA VPN gateway to O(state); nothing changes in check mode."""
 
+    module: Any
+    session: gcp.GcpSession
 
-def ensure_absent(module: Any, session: gcp.GcpSession, raw: dict | None) -> dict:
-    if raw is None:
-        return gcp.module_result(module, "vpn_gateway", False, {}, {})
-    changed = True
-    if not module.check_mode:
-        changed = gcp.delete_vpn_gateway(session, module.params["name"])
-    return gcp.module_result(module, "vpn_gateway", changed, gcp.normalize_vpn_gateway(raw), {})
+    def find(self) -> dict | None:
+        return gcp.get_vpn_gateway(self.session, self.module.params["name"])
+
+    def ensure_present(self, raw: dict | None) -> dict:
+        params = self.module.params
+        if raw is not None:
+            current = gcp.normalize_vpn_gateway(raw)
+            gcp.raise_problems(immutable_problems(current, params, self.session))
+            return gcp.module_result(self.module, "vpn_gateway", False, current, current)
+        if not params["network"]:
+            raise ValueError("network: required to create HA VPN gateway %s (got None)" % params["name"])
+        if self.module.check_mode:
+            return gcp.module_result(self.module, "vpn_gateway", True, {}, predicted_gateway(params, self.session))
+        gcp.insert_vpn_gateway(self.session, create_body(params, self.session))
+        created = gcp.get_vpn_gateway(self.session, params["name"])
+        return gcp.module_result(self.module, "vpn_gateway", True, {}, gcp.normalize_vpn_gateway(created or {}))
+
+    def ensure_absent(self, raw: dict | None) -> dict:
+        if raw is None:
+            return gcp.module_result(self.module, "vpn_gateway", False, {}, {})
+        changed = True
+        if not self.module.check_mode:
+            changed = gcp.delete_vpn_gateway(self.session, self.module.params["name"])
+        return gcp.module_result(self.module, "vpn_gateway", changed, gcp.normalize_vpn_gateway(raw), {})
 
 
 def main() -> None:
@@ -205,16 +215,7 @@ def main() -> None:
         description=dict(type="str"),
     )
     module = gcp.gcp_module(argument_spec, supports_check_mode=True)
-    try:
-        session = gcp.compute_session(module)
-        raw = gcp.get_vpn_gateway(session, module.params["name"])
-        if module.params["state"] == "absent":
-            result = ensure_absent(module, session, raw)
-        else:
-            result = ensure_present(module, session, raw)
-        module.exit_json(**result)
-    except (CloudError, WaitTimeout, ValueError) as error:
-        fail_with(module, error)
+    run_state_module(module, lambda: GatewayManager(module, gcp.compute_session(module)))
 
 
 if __name__ == "__main__":

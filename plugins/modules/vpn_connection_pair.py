@@ -69,100 +69,10 @@ options:
         variables those options fall back to still apply.
       - With O(state=gathered), give the options of both ends (O(aws) and O(alibaba)); an empty dict means
         "environment and SDK defaults only".
-    type: dict
-    suboptions:
-      region:
-        description:
-          - The AWS region, for example V(us-east-1).
-          - When not set, E(AWS_REGION) or E(AWS_DEFAULT_REGION) is used, then the region of the profile.
-        type: str
-        aliases: [aws_region]
-      endpoint_url:
-        description:
-          - URL of the EC2 API endpoint to use instead of the region's, for example a lab emulator.
-          - When not set, E(AWS_ENDPOINT_URL) is used.
-        type: str
-        aliases: [aws_endpoint_url]
-      profile:
-        description:
-          - A named profile of the AWS shared configuration files. Cannot be combined with O(aws.access_key),
-            O(aws.secret_key) or O(aws.session_token).
-        type: str
-        aliases: [aws_profile]
-      access_key:
-        description:
-          - AWS access key ID. When not set, the SDK's credential chain applies (E(AWS_ACCESS_KEY_ID), ...).
-        type: str
-        aliases: [aws_access_key_id]
-      secret_key:
-        description:
-          - AWS secret access key. When not set, the SDK's credential chain applies (E(AWS_SECRET_ACCESS_KEY), ...).
-        type: str
-        aliases: [aws_secret_access_key]
-      session_token:
-        description:
-          - AWS session token for temporary credentials.
-        type: str
-        aliases: [aws_session_token]
-      validate_certs:
-        description:
-          - Whether to verify the endpoint's TLS certificate.
-        type: bool
-        default: true
-      retry_mode:
-        description:
-          - The botocore retry mode for throttled and transient failures.
-        type: str
-        choices: [standard, adaptive]
-        default: standard
-      max_attempts:
-        description:
-          - Maximum number of attempts per API call, the first one included.
-        type: int
-        default: 10
   alibaba:
     description:
       - How to reach the Alibaba Cloud end, with the options every Alibaba module of this collection takes. The
         environment variables those options fall back to still apply.
-    type: dict
-    suboptions:
-      access_key:
-        description:
-          - AccessKey ID. When not set, E(ALIBABA_CLOUD_ACCESS_KEY_ID) is used, then E(ALICLOUD_ACCESS_KEY);
-            without any key the SDK's default credential chain decides.
-        type: str
-        aliases: [alicloud_access_key]
-      secret_key:
-        description:
-          - AccessKey secret. When not set, E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) is used, then E(ALICLOUD_SECRET_KEY).
-        type: str
-        aliases: [alicloud_secret_key]
-      security_token:
-        description:
-          - STS security token. When not set, E(ALIBABA_CLOUD_SECURITY_TOKEN) is used, then E(ALICLOUD_SECURITY_TOKEN).
-        type: str
-        aliases: [alicloud_security_token]
-      region:
-        description:
-          - The region, for example V(cn-hangzhou). When not set, E(ALIBABA_CLOUD_REGION_ID) is used, then
-            E(ALICLOUD_REGION). A region is required.
-        type: str
-        aliases: [alicloud_region]
-      endpoint:
-        description:
-          - The VPC API endpoint to use instead of the region's, as C(host[:port]) with an optional scheme, for
-            example a lab emulator at V(http://127.0.0.1:8082). When not set, E(ALIBABA_CLOUD_ENDPOINT) is used.
-        type: str
-      protocol:
-        description:
-          - The protocol for API calls; V(http) only for loopback endpoints.
-        type: str
-        choices: [https, http]
-      max_attempts:
-        description:
-          - Maximum number of attempts per API call, the first one included.
-        type: int
-        default: 5
   wait:
     description:
       - With O(state=gathered), wait until V(any) tunnel or V(all) tunnels are up on both ends, within O(wait_timeout).
@@ -180,6 +90,8 @@ options:
     type: int
     default: 900
 extends_documentation_fragment:
+  - multicloud.interconnect.nested_connections.aws_option
+  - multicloud.interconnect.nested_connections.alibaba_option
   - multicloud.interconnect.info_module
 attributes:
   check_mode:
@@ -413,7 +325,6 @@ summary:
       | no common proposal | MISMATCH: IKE phase 1 encryption: aws accepts [AES128] but alibaba offers aes256"
 """
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -589,16 +500,14 @@ def gather(reader: LinkReader, mode: str, timeout: int, check_mode: bool) -> pai
 
 
 def argument_spec() -> dict:
-    aws_options = copy.deepcopy(aws.AWS_COMMON_ARGUMENT_SPEC)
-    alibaba_options = copy.deepcopy(alibaba.ALIBABA_COMMON_ARGUMENT_SPEC)
     return dict(
         state=dict(type="str", default="gathered", choices=["rendered", "gathered"]),
         plan=dict(type="dict"),
         link=dict(type="str"),
         psks=dict(type="dict", default={}, no_log=True),
         name=dict(type="str"),
-        aws=dict(type="dict", options=aws_options, mutually_exclusive=aws.AWS_MUTUALLY_EXCLUSIVE),
-        alibaba=dict(type="dict", options=alibaba_options),
+        aws=aws.nested_connection_option(),
+        alibaba=alibaba.nested_connection_option(),
         wait=dict(type="str", default="none", choices=list(pair.WAIT_MODES)),
         wait_timeout=dict(type="int", default=900),
     )

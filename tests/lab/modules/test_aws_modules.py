@@ -88,6 +88,16 @@ def test_vpn_gateway_asn_cannot_change_and_bad_asn_touches_no_api(aws_lab: AwsLa
     assert aws_lab.calls_since(since) == []
 
 
+def test_vpn_gateway_named_by_an_unknown_id_is_an_error_not_a_new_gateway(aws_lab: AwsLab) -> None:
+    unknown = {"vpn_gateway_id": "vgw-0123456789abcdef0"}
+    since = time.time()
+    present = aws_lab.run("aws_vpn_gateway", unknown)
+    assert present["failed"] and present["msg"] == "vpn_gateway_id: vgw-0123456789abcdef0 does not exist"
+    absent = aws_lab.ok("aws_vpn_gateway", dict(unknown, state="absent"))
+    assert absent["changed"] is False
+    assert aws_lab.mutating_since(since) == []
+
+
 # --------------------------------------------------------------------------- customer gateway
 
 
