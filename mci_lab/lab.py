@@ -142,7 +142,9 @@ class Lab:
                     self.ctx.changed.set()
                     self._stop.wait(RECONCILE_INTERVAL)
             self.realizer.refresh_routes()
-            (self.options.state_dir / STATUS_FILE).write_text(self.realizer.status_table(), encoding="utf-8")
+            # The poller reads every daemon each STATUS_POLL_INTERVAL; its read is fresh enough here.
+            status = self.realizer.status_table(max_age=2 * STATUS_POLL_INTERVAL)
+            (self.options.state_dir / STATUS_FILE).write_text(status, encoding="utf-8")
 
     def stop(self) -> None:
         self._stop.set()

@@ -206,8 +206,9 @@ def _gcp_read(read, **kwargs):
 
 
 def seed_gcp_vpc(clients: dict, seeded: Seeded, project: str, region: str, zone: str, name: str, cidr: str,
-                 host_ip: str) -> dict:
-    """A custom-mode VPC network with one subnetwork and one VM at ``host_ip``; found again by name on a rerun.
+                 host_ip: str | None) -> dict:
+    """A custom-mode VPC network with one subnetwork and one VM at ``host_ip`` (None: the subnet's first
+    free address); found again by name on a rerun.
 
     Uses ``gcp_clients`` and ``gcp_wait`` (below, with the e2e helpers).
     """
@@ -379,20 +380,9 @@ def gcp_wait(clients: dict, operation, project: str, timeout: float = 60.0) -> N
 def seed_gcp_network(clients: dict, seeded: Seeded, project: str, region: str, zone: str, name: str,
                      cidr: str) -> dict:
     """A custom-mode VPC network with one subnetwork and one VM (first free address of the subnet)."""
-    from google.cloud import compute_v1
-
-    gcp_wait(clients, clients["networks"].insert_unary(project=project, network_resource=compute_v1.Network(
-        name=name, auto_create_subnetworks=False)), project)
-    gcp_wait(clients, clients["subnetworks"].insert_unary(project=project, region=region, subnetwork_resource=compute_v1.Subnetwork(
-        name=name, network=f"global/networks/{name}", ip_cidr_range=cidr)), project)
-    nic = compute_v1.NetworkInterface(subnetwork=f"regions/{region}/subnetworks/{name}")
-    gcp_wait(clients, clients["instances"].insert_unary(project=project, zone=zone, instance_resource=compute_v1.Instance(
-        name=name, machine_type=f"zones/{zone}/machineTypes/e2-micro", network_interfaces=[nic])), project)
-    vm = clients["instances"].get(project=project, zone=zone, instance=name)
-    private_ip = vm.network_interfaces[0].network_i_p
-    seeded.created = True
-    seeded.instances.append(Instance(name, "gcp", str(vm.id), private_ip, f"gcp/vm/{name}"))
-    return {"network": name, "subnetwork": name, "cidr": cidr, "region": region, "zone": zone, "instance_ip": private_ip}
+    site = seed_gcp_vpc(clients, seeded, project, region, zone, name, cidr, host_ip=None)
+    return {"network": name, "subnetwork": name, "cidr": cidr, "region": region, "zone": zone,
+            "instance_ip": site["instance_ip"]}
 
 
 def digitalocean_client(endpoints: dict):

@@ -224,8 +224,8 @@ class _PlanBuilder:
         self.gateways = {g.id: g for g in topology.gateways}
         self.links: dict[str, TransitLink] = {}  # gateway namespace -> its link to the router
         self.nat_gateways = {n.id: n for n in topology.nat_gateways}
-        # (transit gateway id, network id) -> (attachment id, the router's link to the transit gateway)
-        self.attachment_links: dict[tuple[str, str], tuple[str, TransitLink]] = {}
+        # (transit gateway id, network id) -> the router's link to the transit gateway
+        self.attachment_links: dict[tuple[str, str], TransitLink] = {}
         self.gateway_asn: dict[str, int] = {}  # gateway namespace -> ASN its BIRD uses
 
     def build(self) -> Plan:
@@ -285,8 +285,7 @@ class _PlanBuilder:
         for key, index in self.plan.transit.items():
             if key in attachments:
                 tgw_id, attachment = attachments[key]
-                link = attachment_link(index, attachment.id)
-                self.attachment_links[(tgw_id, attachment.network_id)] = (attachment.id, link)
+                self.attachment_links[(tgw_id, attachment.network_id)] = attachment_link(index, attachment.id)
                 continue
             gateway_ns = key.split("|", 1)[1]
             self.links[gateway_ns] = transit_link(index, gateway_ns)
@@ -444,7 +443,7 @@ class _PlanBuilder:
                 for gateway_ns in self.plan.gateway_namespaces[gateway.id]:
                     link = self.links[gateway_ns]
                     addresses.append((link.router_if, f"{link.router_ip}/{link.prefix}"))
-        for (_tgw_id, network_id), (_attachment_id, link) in sorted(self.attachment_links.items()):
+        for (_tgw_id, network_id), link in sorted(self.attachment_links.items()):
             if network_id == network.id:
                 addresses.append((link.router_if, f"{link.router_ip}/{link.prefix}"))
         routes += self._table_routes(network, network.routes, bool(public_hosts))
@@ -503,10 +502,9 @@ class _PlanBuilder:
                 return _blackhole(route, f"NAT gateway {target} is not in {network.id}")
             return RouteSpec(route.destination, (Nexthop(via=nat.private_ip, dev=naming.LAN_BRIDGE),))
         if kind == "transit_gateway":
-            attached = self.attachment_links.get((target, network.id))
-            if attached is None:
+            link = self.attachment_links.get((target, network.id))
+            if link is None:
                 return _blackhole(route, f"transit gateway {target} has no attachment to {network.id}")
-            link = attached[1]
             return RouteSpec(route.destination, (Nexthop(via=link.gateway_ip, dev=link.router_if),))
         return _blackhole(route, f"target kind {kind!r} is not realised by the lab yet")
 
@@ -520,7 +518,7 @@ class _PlanBuilder:
         legs = {}  # attachment id -> (our interface, the router's address on the link)
         addresses, policy_rules = [], []
         for index, attachment in enumerate(transit_gateway.attachments):
-            _index, link = self.attachment_links[(transit_gateway.id, attachment.network_id)]
+            link = self.attachment_links[(transit_gateway.id, attachment.network_id)]
             router = self.names.router(attachment.network_id)
             port = naming.transit_gateway_port(attachment.id)
             self._veth(VethSpec(
@@ -569,13 +567,7 @@ class _PlanBuilder:
     def _nat_gateway(self, nat: NatGateway) -> None:
         """A namespace on its network's bridge that SNATs all it forwards to its own private address."""
         name = self.names.nat_gateway(nat.id)
-        router = self.names.router(nat.network_id)
-        port = naming.router_host_port(nat.id)
-        self._veth(VethSpec(
-            ns_a=name, if_a=naming.HOST_IF, ns_b=router, if_b=port,
-            mac_a=naming.mac_for(name, naming.HOST_IF), mac_b=naming.mac_for(router, port),
-            bridge_b=naming.LAN_BRIDGE,
-        ))
+        self._lan_port(name, nat.network_id, nat.id)
         rules = ipt.RuleSet(nat=ipt.private_nat_rules(nat.private_ip, naming.HOST_IF))
         gateway = first_usable(f"{nat.private_ip}/{nat.subnet_prefix_length}")
         self.plan.namespaces[name] = NamespaceSpec(
@@ -612,15 +604,19 @@ class _PlanBuilder:
 
     # -- hosts
 
-    def _host(self, host: Host) -> None:
-        name = self.names.host(host.id)
-        router = self.names.router(host.network_id)
-        port = naming.router_host_port(host.id)
+    def _lan_port(self, namespace: str, network_id: str, owner_id: str) -> None:
+        """Plug ``namespace`` (an instance or a NAT gateway) into its network router's LAN bridge."""
+        router = self.names.router(network_id)
+        port = naming.router_host_port(owner_id)
         self._veth(VethSpec(
-            ns_a=name, if_a=naming.HOST_IF, ns_b=router, if_b=port,
-            mac_a=naming.mac_for(name, naming.HOST_IF), mac_b=naming.mac_for(router, port),
+            ns_a=namespace, if_a=naming.HOST_IF, ns_b=router, if_b=port,
+            mac_a=naming.mac_for(namespace, naming.HOST_IF), mac_b=naming.mac_for(router, port),
             bridge_b=naming.LAN_BRIDGE,
         ))
+
+    def _host(self, host: Host) -> None:
+        name = self.names.host(host.id)
+        self._lan_port(name, host.network_id, host.id)
         self.plan.namespaces[name] = NamespaceSpec(
             name=name, role="host", owner=host.id,
             addresses=((naming.HOST_IF, f"{host.private_ip}/{host.prefix_length}"),),

@@ -138,10 +138,11 @@ class Realizer:
     def plan(self) -> Plan:
         return self._plan
 
-    def status_table(self) -> str:
+    def status_table(self, max_age: float = 0.0) -> str:
+        """The status as text; ``max_age`` as in ``snapshot()`` (a lab with a poller reuses its read)."""
         from .table import render_status_table
         with self._lock:
-            return render_status_table(self.state, self._plan, self.snapshot())
+            return render_status_table(self.state, self._plan, self.snapshot(max_age))
 
     def teardown(self) -> None:
         with self._lock:

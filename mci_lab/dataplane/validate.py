@@ -46,31 +46,27 @@ def validate(topology: Topology) -> None:
     _unique("host", [h.id for h in topology.hosts])
     _unique("gateway", [g.id for g in topology.gateways])
     _unique("tunnel", [t.id for g in topology.gateways for t in g.tunnels])
+    networks = {n.id: n for n in topology.networks}
     for network in topology.networks:
         _check_network(network)
     for host in topology.hosts:
-        _check_host(host, {n.id: n for n in topology.networks})
+        _check_host(host, networks)
     for gateway in topology.gateways:
-        _check_gateway(gateway, {n.id for n in topology.networks})
+        _check_gateway(gateway, networks)
     _check_public_addresses(topology)
-    _check_nat_gateways(topology)
-    _check_transit_gateways(topology)
+    _check_nat_gateways(topology, networks)
+    _check_transit_gateways(topology, networks)
 
 
-def _check_nat_gateways(topology: Topology) -> None:
-    networks = {n.id: n for n in topology.networks}
+def _check_nat_gateways(topology: Topology, networks: dict[str, Network]) -> None:
     _unique("NAT gateway", [n.id for n in topology.nat_gateways])
     for nat in topology.nat_gateways:
-        network = networks.get(nat.network_id)
-        if network is None:
-            raise TopologyError(f"NAT gateway {nat.id}: unknown network {nat.network_id!r}")
-        address = ipaddress.ip_address(nat.private_ip)
-        if not any(address in ipaddress.ip_network(cidr) for cidr in network.cidrs):
+        network = _network_of(f"NAT gateway {nat.id}", nat.network_id, networks)
+        if not _holds(network, nat.private_ip):
             raise TopologyError(f"NAT gateway {nat.id}: {nat.private_ip} is outside {network.id}'s CIDRs")
 
 
-def _check_transit_gateways(topology: Topology) -> None:
-    networks = {n.id for n in topology.networks}
+def _check_transit_gateways(topology: Topology, networks: dict[str, Network]) -> None:
     _unique("transit gateway", [t.id for t in topology.transit_gateways])
     for tgw in topology.transit_gateways:
         _unique(f"attachment of {tgw.id}", [a.id for a in tgw.attachments])
@@ -100,20 +96,28 @@ def _check_network(network: Network) -> None:
             raise TopologyError(f"network {network.id}: {cidr} overlaps the lab's transit pool {naming.TRANSIT_POOL}")
 
 
-def _check_host(host: Host, networks: dict[str, Network]) -> None:
-    network = networks.get(host.network_id)
+def _network_of(owner: str, network_id: str, networks: dict[str, Network]) -> Network:
+    network = networks.get(network_id)
     if network is None:
-        raise TopologyError(f"host {host.id}: unknown network {host.network_id!r}")
-    address = ipaddress.ip_address(host.private_ip)
-    if not any(address in ipaddress.ip_network(c) for c in network.cidrs):
+        raise TopologyError(f"{owner}: unknown network {network_id!r}")
+    return network
+
+
+def _holds(network: Network, private_ip: str) -> bool:
+    address = ipaddress.ip_address(private_ip)
+    return any(address in ipaddress.ip_network(cidr) for cidr in network.cidrs)
+
+
+def _check_host(host: Host, networks: dict[str, Network]) -> None:
+    network = _network_of(f"host {host.id}", host.network_id, networks)
+    if not _holds(network, host.private_ip):
         raise TopologyError(f"host {host.id}: {host.private_ip} is in none of {network.id}'s CIDRs {network.cidrs}")
-    if str(address) == subnet_gateway(host):
+    if str(ipaddress.ip_address(host.private_ip)) == subnet_gateway(host):
         raise TopologyError(f"host {host.id}: {host.private_ip} is its subnet's router address")
 
 
-def _check_gateway(gateway: Gateway, network_ids: set[str]) -> None:
-    if gateway.network_id not in network_ids:
-        raise TopologyError(f"gateway {gateway.id}: unknown network {gateway.network_id!r}")
+def _check_gateway(gateway: Gateway, networks: dict[str, Network]) -> None:
+    _network_of(f"gateway {gateway.id}", gateway.network_id, networks)
     if not gateway.public_ips:
         raise TopologyError(f"gateway {gateway.id}: no public IP")
     for tunnel in gateway.tunnels:

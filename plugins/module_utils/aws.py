@@ -509,6 +509,20 @@ def get_vpn_connection(client: Any, vpn_connection_id: str) -> dict | None:
     return found[0] if found else None
 
 
+# States of a VPN connection that is neither being deleted nor gone.
+VPN_CONNECTION_LIVE_STATES = ["pending", "available"]
+
+
+def live_vpn_connections(client: Any, *, vpn_connection_id: str | None = None, name: str | None = None) -> list[dict]:
+    """The live VPN connections with this ID, or whose Name tag is exactly ``name`` (a tag filter also takes wildcards)."""
+    if vpn_connection_id:
+        found = describe_vpn_connections(client, ids=[vpn_connection_id])
+    else:
+        filters = [{"Name": "tag:Name", "Values": [name]}, {"Name": "state", "Values": VPN_CONNECTION_LIVE_STATES}]
+        found = [item for item in describe_vpn_connections(client, filters=filters) if tags_to_dict(item.get("Tags")).get("Name") == name]
+    return [item for item in found if item.get("State") in VPN_CONNECTION_LIVE_STATES]
+
+
 @aws_api("create vpn connection")
 def create_vpn_connection(client: Any, **params: Any) -> dict:
     return client.create_vpn_connection(**params)["VpnConnection"]

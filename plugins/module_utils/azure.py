@@ -322,6 +322,11 @@ def delete_resource(operations: Any, kind: str, resource_group: str, name: str, 
     return True
 
 
+def rows_of(poller: Any, *, what: str, timeout: float) -> list[dict]:
+    """The ``value`` rows of a long-running POST that reads (BGP peers, learned or effective routes); [] when empty."""
+    return (finish(poller, what=what, wait=True, timeout=timeout) or {}).get("value") or []
+
+
 # --------------------------------------------------------------------------- virtual networks and public IPs
 
 
@@ -363,22 +368,21 @@ def list_virtual_network_gateways(session: AzureSession, resource_group: str) ->
 def get_bgp_peer_status(session: AzureSession, resource_group: str, name: str, *, timeout: float) -> list[dict]:
     """The gateway's BGP peers, one row per instance and peer (a long-running POST on Azure)."""
     poller = session.client.virtual_network_gateways.begin_get_bgp_peer_status(resource_group, name)
-    return (finish(poller, what="BGP peer status of virtual network gateway %s" % name, wait=True, timeout=timeout) or {}).get("value") or []
+    return rows_of(poller, what="BGP peer status of virtual network gateway %s" % name, timeout=timeout)
 
 
 @azure_api("get learned routes")
 def get_learned_routes(session: AzureSession, resource_group: str, name: str, *, timeout: float) -> list[dict]:
     """The routes the gateway's instances learned, one row per instance and route (a long-running POST on Azure)."""
     poller = session.client.virtual_network_gateways.begin_get_learned_routes(resource_group, name)
-    return (finish(poller, what="learned routes of virtual network gateway %s" % name, wait=True, timeout=timeout) or {}).get("value") or []
+    return rows_of(poller, what="learned routes of virtual network gateway %s" % name, timeout=timeout)
 
 
 @azure_api("get effective route table")
 def get_effective_route_table(session: AzureSession, resource_group: str, network_interface: str, *, timeout: float) -> list[dict]:
     """The routes a network interface really uses: its subnet's, its route table's, its VNet gateway's (a long-running POST on Azure)."""
     poller = session.client.network_interfaces.begin_get_effective_route_table(resource_group, network_interface)
-    answer = finish(poller, what="effective routes of network interface %s" % network_interface, wait=True, timeout=timeout)
-    return (answer or {}).get("value") or []
+    return rows_of(poller, what="effective routes of network interface %s" % network_interface, timeout=timeout)
 
 
 @azure_api("create or update virtual network gateway")

@@ -28,8 +28,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ansible_collections.multicloud.interconnect.plugins.module_utils import cloud_facts
+from ansible_collections.multicloud.interconnect.plugins.module_utils.alibaba import as_int
 from ansible_collections.multicloud.interconnect.plugins.module_utils.aws_vpn import tunnels_from_api
 from ansible_collections.multicloud.interconnect.plugins.module_utils.azure import same_id
+from ansible_collections.multicloud.interconnect.plugins.module_utils.gcp import short_name
 from ansible_collections.multicloud.interconnect.plugins.module_utils.pair import plan_of
 
 ESTABLISHED, CONNECTING, IDLE, DOWN = cloud_facts.BGP_SESSION_STATES
@@ -114,13 +116,6 @@ def uptime_from_timespan(text: str | None) -> int | None:
         return None
     parts = {key: int(value or 0) for key, value in match.groupdict().items()}
     return ((parts["days"] * 24 + parts["hours"]) * 60 + parts["minutes"]) * 60 + parts["seconds"]
-
-
-def as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- AWS
@@ -284,10 +279,6 @@ def gcp_message(peer: Mapping[str, Any], tunnel: Mapping[str, Any] | None) -> st
     if tunnel is not None:
         parts.append("VPN tunnel %s: %s (%s)" % (tunnel.get("name"), tunnel.get("status"), tunnel.get("detailed_status") or "no detail"))
     return "; ".join(parts) or None
-
-
-def short_name(link: str | None) -> str | None:
-    return link.rstrip("/").rsplit("/", 1)[-1] if link else None
 
 
 def gcp_adjacencies(router_status: Mapping[str, Any], router: Mapping[str, Any],

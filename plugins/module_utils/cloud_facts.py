@@ -81,6 +81,10 @@ AWS_DEFAULT_AMAZON_ASN = 64512
 ALIBABA_DEFAULT_ASN = 45104
 # Source: MicrosoftDocs azure-docs includes/vpn-gateway-faq-bgp-include.md.
 AZURE_DEFAULT_ASN = 65515
+# Azure's default system routes with next hop None, in every NIC's effective routes unless a VNet
+# range covers them: the RFC 1918 ranges and RFC 6598's shared space. Source: Azure docs "Virtual
+# network traffic routing", default system routes; seed 002 shows two of them.
+AZURE_SYSTEM_DROP_PREFIXES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 
 # RFC 6996 private ASN ranges (inclusive).
 PRIVATE_ASN_RANGES = ((64512, 65534), (4200000000, 4294967294))

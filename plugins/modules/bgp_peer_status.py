@@ -325,7 +325,6 @@ LAB_POLL_SECONDS = 1.0
 # Seconds the Azure getBgpPeerStatus long-running operation may take per read.
 AZURE_STATUS_TIMEOUT = 300
 AWS_CONNECTION_ID = re.compile(r"^vpn-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-AWS_LIVE_STATES = ["pending", "available"]
 
 Reader = Callable[[], list]
 
@@ -346,11 +345,9 @@ def find_aws_connections(client: Any, references: list[str]) -> list[dict]:
     found = []
     for reference in dict.fromkeys(references):
         if AWS_CONNECTION_ID.match(reference):
-            matches = [item for item in aws.describe_vpn_connections(client, ids=[reference]) if item.get("State") in AWS_LIVE_STATES]
+            matches = aws.live_vpn_connections(client, vpn_connection_id=reference)
         else:
-            filters = [{"Name": "tag:Name", "Values": [reference]}, {"Name": "state", "Values": AWS_LIVE_STATES}]
-            matches = [item for item in aws.describe_vpn_connections(client, filters=filters)
-                       if item.get("State") in AWS_LIVE_STATES and aws.tags_to_dict(item.get("Tags")).get("Name") == reference]
+            matches = aws.live_vpn_connections(client, name=reference)
         if not matches:
             raise ValueError("aws_vpn_connections: no live VPN connection has the ID or Name tag %r" % reference)
         if len(matches) > 1:
@@ -433,7 +430,7 @@ def gcp_reader(options: dict, name: str) -> Reader:
         status = gcp.get_router_status(session, name) or {}
         tunnels = {}
         for peer in status.get("bgp_peer_status") or []:
-            tunnel = bgp.short_name(peer.get("linked_vpn_tunnel"))
+            tunnel = gcp.short_name(peer.get("linked_vpn_tunnel"))
             if peer.get("status") != "UP" and tunnel and tunnel not in tunnels:
                 found = gcp.get_vpn_tunnel(session, tunnel)
                 if found is not None:

@@ -341,7 +341,6 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters im
 MODULE_NAME = "vpn_connection_pair"
 # Seconds between two reads of both clouds while waiting (each read is a handful of Describe calls).
 POLL_SECONDS = 10.0
-AWS_LIVE_STATES = ["pending", "available"]
 
 
 # --------------------------------------------------------------------------- readers, one per cloud
@@ -356,9 +355,7 @@ class ClientOptions:
 
 
 def find_aws_connection(client: Any, name: str) -> dict:
-    filters = [{"Name": "tag:Name", "Values": [name]}, {"Name": "state", "Values": AWS_LIVE_STATES}]
-    found = [item for item in aws.describe_vpn_connections(client, filters=filters)
-             if item.get("State") in AWS_LIVE_STATES and aws.tags_to_dict(item.get("Tags")).get("Name") == name]
+    found = aws.live_vpn_connections(client, name=name)
     if not found:
         raise ValueError("aws: no VPN connection has the Name tag %r" % name)
     if len(found) > 1:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from mci_lab.collection import import_module_utils
 from mci_lab.dataplane.model import BgpStatus, StatusSnapshot
 from mci_lab.emulators.azure.dataplane import (
     PlannedTunnel,
@@ -20,11 +21,9 @@ from mci_lab.emulators.azure.kinds import ref_id
 from mci_lab.emulators.azure.store import Record
 from mci_lab.emulators.azure.vpn import GatewayInstance, gateway_instances
 
+cloud_facts = import_module_utils("cloud_facts")
 ESTABLISHED = "Established"
 DEFAULT_ROUTE = "0.0.0.0/0"
-# Azure's system routes with next hop None: the RFC 1918 ranges and RFC 6598's shared space
-# (Azure docs, "Virtual network traffic routing", default system routes; seed 002 shows two).
-DROPPED_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 
 
 class StatusReader:
@@ -142,7 +141,7 @@ class StatusReader:
             rows += self._gateway_rows(virtual_network)
         rows.append(_route_row("Default", [DEFAULT_ROUTE], "Internet"))
         # A reserved range given to the VNet is routed inside it instead (its VnetLocal row above).
-        rows += [_route_row("Default", [prefix], "None") for prefix in DROPPED_RANGES if prefix not in address_space]
+        rows += [_route_row("Default", [prefix], "None") for prefix in cloud_facts.AZURE_SYSTEM_DROP_PREFIXES if prefix not in address_space]
         _mark_overridden(rows)
         for row in rows:
             # Every row tells whether the subnet's route table keeps gateway routes out.

@@ -15,11 +15,10 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))  # dataplane_helpers, dataplane_topologies
-
-from dataplane_helpers import dataplane_skip_reason  # noqa: E402
+    sys.path.insert(0, str(HERE))  # dataplane_topologies
 
 from mci_lab.dataplane import Realizer, daemons, netns, teardown_from_state  # noqa: E402
+from tests.lab.common import dataplane_skip_reason  # noqa: E402
 
 _TEST_COUNTER = itertools.count(1)
 RUN_PREFIX = f"mci-t{os.getpid()}-"

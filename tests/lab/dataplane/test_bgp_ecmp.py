@@ -4,10 +4,10 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from dataplane_helpers import ping, wait_until
 from dataplane_topologies import HOST_B, NET_A, bgp_ecmp_pair
 
 from mci_lab.dataplane import netns
+from tests.lab.common import ping, wait_until
 
 pytestmark = pytest.mark.dataplane
 AWS_1, AWS_2, CGW_1, CGW_2 = "aws/vpn-0abc/1", "aws/vpn-0abc/2", "cgw/tunnel-1", "cgw/tunnel-2"

@@ -4,10 +4,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from dataplane_helpers import wait_until
 from dataplane_topologies import policy_ikev1_pair, two_networks
 
 from mci_lab.dataplane.model import Gateway, Tunnel
+from tests.lab.common import wait_until
 
 pytestmark = pytest.mark.dataplane
 

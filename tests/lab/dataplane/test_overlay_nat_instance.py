@@ -6,19 +6,16 @@ The VPC router enforces the NAT instance's source/dest check: on breaks the path
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from dataplane_helpers import ROOT, ping, wait_until
 
 from mci_lab.dataplane import daemons, netns
 from mci_lab.dataplane.model import Host, Network, Route, Topology
 from mci_lab.dataplane.render.wireguard import WireguardPeer, generate_keys, render_wg_conf
+from tests.lab.common import ping, wait_until
+from tests.lab.nat_instance import NAT_INSTANCE_SCRIPT, host_run_mounts, run_ad_hoc
 
 pytestmark = pytest.mark.dataplane
 
@@ -44,40 +41,8 @@ def overlay_topology(nat_source_dest_check: bool) -> Topology:
     )
 
 
-NAT_INSTANCE_SCRIPT = """\
-set -e
-WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 wireguard-go zt0
-for i in $(seq 100); do [ -S /run/wireguard/zt0.sock ] && break; sleep 0.05; done
-wg setconf zt0 {conf}
-ip addr add {overlay}/24 dev zt0
-ip link set zt0 up
-iptables -A FORWARD -i eth0 -o zt0 -d 192.168.254.0/24 -j ACCEPT
-iptables -t nat -A POSTROUTING -o zt0 -d 192.168.254.0/24 -j ACCEPT
-iptables -A FORWARD -i zt0 -o eth0 -d 172.16.0.0/16 -j ACCEPT
-iptables -t nat -A POSTROUTING -o eth0 -d 172.16.0.0/16 -j ACCEPT
-iptables -t nat -A POSTROUTING -o eth0 -d 0.0.0.0/0 -j MASQUERADE
-sysctl -w net.ipv4.ip_forward=1
-"""
-
-
 def _run_on_lab_host(tmp_path: Path, host: str, namespace: str, run_dir: Path, script: str) -> dict:
-    """One ansible ad-hoc shell task through multicloud.interconnect.lab_netns; its JSON result."""
-    inventory = tmp_path / "inventory.json"
-    inventory.write_text(json.dumps({"all": {"hosts": {host: {
-        "ansible_connection": "multicloud.interconnect.lab_netns",
-        "ansible_lab_netns_namespace": namespace,
-        "ansible_lab_netns_run_dir": str(run_dir),
-        "ansible_python_interpreter": sys.executable,
-    }}}}))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-               ANSIBLE_HOST_KEY_CHECKING="0", ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"))
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("ansible")), host, "-i", str(inventory), "-m", "ansible.builtin.shell",
-         "-a", script],
-        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, f"ansible failed:\n{result.stdout}\n{result.stderr}"
-    return json.loads(result.stdout)["plays"][0]["tasks"][0]["hosts"][host]
+    return run_ad_hoc(tmp_path, {host: {"namespace": namespace, "run_dir": run_dir, "script": script}})[host]
 
 
 def _configure_droplet(realizer, nat_public_key: str, droplet_keys, tmp_path: Path) -> None:
@@ -93,17 +58,11 @@ def _configure_droplet(realizer, nat_public_key: str, droplet_keys, tmp_path: Pa
                                "route add 172.16.0.0/16 dev zt0"])
 
 
-def _host_run_mounts() -> list[str]:
-    """Mounts on the controller's own /run (per-instance /run bind mounts must never land there)."""
-    with open("/proc/self/mountinfo", encoding="utf-8") as f:
-        return [line for line in f if line.split()[4] == "/run"]
-
-
 @pytest.fixture
 def host_run_untouched():
-    before = _host_run_mounts()
+    before = host_run_mounts()
     yield
-    assert _host_run_mounts() == before, "a lab /run bind mount leaked into the controller's mount namespace"
+    assert host_run_mounts() == before, "a lab /run bind mount leaked into the controller's mount namespace"
 
 
 def test_droplet_reaches_private_host_through_overlay_and_nat_instance(realizer, tmp_path, host_run_untouched):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from dataplane_helpers import ping, wait_until
 from dataplane_topologies import HOST_A, HOST_B, policy_ikev1_pair
+
+from tests.lab.common import ping, wait_until
 
 pytestmark = pytest.mark.dataplane
 

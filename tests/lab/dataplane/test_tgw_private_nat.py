@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dataplane_helpers import ping
 
 from mci_lab.dataplane import netns
 from mci_lab.dataplane.layout import Layout
@@ -17,6 +16,7 @@ from mci_lab.dataplane.model import (Host, NatGateway, Network, Route, TgwAttach
                                      TransitGateway)
 from mci_lab.dataplane.naming import Names
 from mci_lab.dataplane.plan import UNASSOCIATED_TABLE, build_plan
+from tests.lab.common import ping
 
 SPOKE_CIDR, ONPREM_CIDR, NAT_VPC_CIDR = "10.0.0.0/16", "192.168.100.0/24", "100.64.10.0/27"
 SPOKE_HOST, ONPREM_HOST = "10.0.1.10", "192.168.100.10"

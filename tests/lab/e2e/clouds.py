@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from alibabacloud_vpc20160428 import models as vpc_models
 
 from mci_lab import scenarios
-from tests.lab.e2e.support import wait_until
+from tests.lab.common import wait_until
 
 AWS_REGION = "us-east-1"
 ALIBABA_REGION, ALIBABA_ZONE = "cn-hangzhou", "cn-hangzhou-h"

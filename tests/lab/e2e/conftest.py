@@ -11,34 +11,21 @@ cloud fails at once instead of sending a packet.
 """
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Iterator
 
 import pytest
 
 from tests.lab.e2e.support import RunningLab, next_prefix, skip_reason, start_lab, stop_and_check
+from tests.lab.loopback import loopback_getaddrinfo
 
 
 @pytest.fixture(scope="module")
 def loopback_only() -> Iterator[list[str]]:
     """Refuse to resolve anything but loopback; yields the names that were refused."""
     refused: list[str] = []
-    real_getaddrinfo = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        try:
-            loopback = ipaddress.ip_address(name).is_loopback
-        except ValueError:
-            loopback = name == "localhost"
-        if not loopback:
-            refused.append(name)
-            raise socket.gaierror(socket.EAI_NONAME, f"e2e lab: {name} is not a loopback address")
-        return real_getaddrinfo(host, *args, **kwargs)
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket, "getaddrinfo", guarded)
+        patch.setattr(socket, "getaddrinfo", loopback_getaddrinfo(refused, "e2e lab"))
         yield refused
 
 

@@ -1,5 +1,5 @@
-"""What the end-to-end tests share: a whole lab in this process, pings, waiting, and the check
-that a stopped lab left nothing behind.
+"""What the end-to-end tests share: a whole lab in this process, a steady ping stream, and the
+check that a stopped lab left nothing behind (waiting and single pings are in tests/lab/common.py).
 
 The tests talk to the clouds only through their official SDKs and read only what the APIs
 report; the realizer is used for nothing but finding an instance's namespace (where a user would
@@ -12,16 +12,15 @@ import re
 import string
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Iterable
 
 from mci_lab.dataplane import daemons, netns, teardown_from_state
 from mci_lab.dataplane.state import LabState
 from mci_lab.lab import Lab, LabOptions
+from tests.lab.common import dataplane_skip_reason, wait_until
 
-T = TypeVar("T")
 REQUIRED_TOOLS = ("ping", "iptables", "nsenter", "unshare")
 # One letter per lab of this pytest process: "mci-e<pid>a-" is never a prefix of another lab's.
 _LAB_LETTERS = iter(string.ascii_lowercase)
@@ -29,41 +28,14 @@ _LAB_LETTERS = iter(string.ascii_lowercase)
 
 def skip_reason() -> str | None:
     """Why this machine cannot run the end-to-end tests, or None."""
-    if os.geteuid() != 0:
-        return "the end-to-end tests need root (network namespaces)"
-    from shutil import which
-
-    missing = daemons.missing_binaries() + [tool for tool in REQUIRED_TOOLS if which(tool) is None]
-    if missing:
-        return f"lab binaries missing: {', '.join(missing)} (see bindep.txt)"
-    return None
+    return dataplane_skip_reason(REQUIRED_TOOLS)
 
 
 def next_prefix() -> str:
     return f"mci-e{os.getpid()}{next(_LAB_LETTERS)}-"
 
 
-def wait_until(predicate: Callable[[], T], timeout: float, what: str, interval: float = 0.25) -> T:
-    """Poll ``predicate`` until it returns something truthy; fail with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    last: T | None = None
-    while True:
-        last = predicate()
-        if last:
-            return last
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}; last value: {last!r}")
-        time.sleep(interval)
-
-
 # --------------------------------------------------------------------------- pings
-
-
-def ping(namespace: str, address: str, count: int = 3, wait: float = 1.0) -> bool:
-    """True when every echo of ``count`` is answered (run inside a lab namespace only)."""
-    result = netns.netns_exec(namespace, ["ping", "-n", "-q", "-c", str(count), "-i", "0.2", "-W", str(wait), address],
-                              check=False, timeout=count * (wait + 0.5) + 5)
-    return result.returncode == 0
 
 
 @dataclass
@@ -178,14 +150,6 @@ def program_of(pid: int) -> str:
     except FileNotFoundError:
         return ""
     return os.path.basename(words[0]) if words else ""
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (FileNotFoundError, IndexError):
-        return False
 
 
 def leftovers(prefix: str, processes: dict[int, str]) -> list[str]:

@@ -11,10 +11,10 @@ import time
 import pytest
 
 from mci_lab import scenarios
+from tests.lab.common import ping, wait_until
 from tests.lab.e2e.clouds import (
     ALIBABA_REGION, AWS_REGION, StaticSite, alibaba_connection_logs, alibaba_connection_status, alibaba_ipsec_config,
     aws_algorithms, aws_alibaba_static, aws_telemetry)
-from tests.lab.e2e.support import ping, wait_until
 
 pytestmark = pytest.mark.dataplane
 

@@ -18,9 +18,10 @@ from google.cloud import compute_v1
 
 from mci_lab import scenarios
 from mci_lab.dataplane import impair
+from tests.lab.common import ping, wait_until
 from tests.lab.e2e.clouds import (
     AWS_REGION, GCP_PROJECT, GCP_REGION, GCP_ZONE, aws_attached_vgw, aws_telemetry, aws_vpn_connection)
-from tests.lab.e2e.support import PingStream, longest_gap, ping, wait_until
+from tests.lab.e2e.support import PingStream, longest_gap
 
 pytestmark = pytest.mark.dataplane
 

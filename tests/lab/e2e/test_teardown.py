@@ -17,11 +17,11 @@ from mci_lab import scenarios
 from mci_lab.dataplane import daemons
 from mci_lab.dataplane.state import LabState
 from mci_lab.lab import LabOptions
+from tests.lab.common import alive, wait_until
 from tests.lab.e2e.clouds import (
     AWS_REGION, StaticPair, StaticSite, alibaba_ipsec_config, aws_algorithms, aws_alibaba_static, aws_telemetry)
 from tests.lab.e2e.support import (
-    RunningLab, alive, force_cleanup, lab_processes, leftovers, next_prefix, program_of, skip_reason, start_lab,
-    stop_and_check, wait_until)
+    RunningLab, force_cleanup, lab_processes, leftovers, next_prefix, program_of, skip_reason, start_lab, stop_and_check)
 
 pytestmark = pytest.mark.dataplane
 

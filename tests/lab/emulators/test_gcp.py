@@ -18,6 +18,7 @@ from google.cloud import compute_v1
 from mci_lab.dataplane.model import BgpStatus, StatusSnapshot, TunnelStatus
 from mci_lab.emulators.base import DelayProfile, FaultProfile, LabContext, NoDataPlane, RunningEmulator, read_request_log
 from tests.lab.conftest import context_with
+from tests.lab.loopback import loopback_getaddrinfo
 
 PROJECT, REGION, ZONE = "lab-project", "us-east1", "us-east1-b"
 DOCUMENTATION_RANGES = (ipaddress.ip_network("198.51.100.0/24"), ipaddress.ip_network("203.0.113.0/24"))
@@ -72,20 +73,7 @@ def compute_clients(endpoint: str, fix_pollers: bool = True) -> Compute:
 def loopback_only(monkeypatch) -> list[str]:
     """Name resolution fails for anything but loopback; returns the hosts that were attempted."""
     attempted: list[str] = []
-    real_getaddrinfo = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        try:
-            loopback = ipaddress.ip_address(name).is_loopback
-        except ValueError:
-            loopback = name == "localhost"
-        if not loopback:
-            attempted.append(name)
-            raise socket.gaierror(socket.EAI_NONAME, f"lab test: {name} is not a loopback address")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_getaddrinfo(attempted, "lab test"))
     return attempted
 
 

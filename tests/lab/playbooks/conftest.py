@@ -25,20 +25,12 @@ from mci_lab import lab as lab_process
 from mci_lab import scenarios
 from mci_lab.dataplane import daemons, netns
 from mci_lab.emulators.base import read_request_log
+from tests.lab.common import dataplane_skip_reason
 
 REPO = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
 PLAYBOOK_TIMEOUT = 600  # a safety net only: every wait inside a playbook has its own, shorter timeout
 _LAB_COUNTER = itertools.count(1)
-
-
-def playbook_skip_reason() -> str | None:
-    if os.geteuid() != 0:
-        return "the lab's data plane needs root (network namespaces)"
-    missing = daemons.missing_binaries()
-    if missing:
-        return f"lab binaries missing: {', '.join(missing)} (see bindep.txt)"
-    return None
 
 
 @dataclass
@@ -139,7 +131,7 @@ class PlaybookLab:
 
 def _running_lab(tmp_path: Path, scenario: str) -> Iterator[PlaybookLab]:
     """A lab of its own (fast timers, instant delays) with one scenario's networks; always stopped."""
-    reason = playbook_skip_reason()
+    reason = dataplane_skip_reason()
     if reason:
         pytest.skip(reason)
     prefix = f"mci-pb{os.getpid()}-{next(_LAB_COUNTER)}-"

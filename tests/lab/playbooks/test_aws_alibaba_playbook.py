@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from alibabacloud_vpc20160428 import models as vpc_models
 
 from mci_lab import scenarios
+from tests.lab.common import wait_until
 
 pytestmark = pytest.mark.playbook
 
@@ -63,15 +63,6 @@ def alibaba_gateway_ip(lab) -> str:
     return gateway.internet_ip
 
 
-def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(1.0)
-    return value
-
-
 # --------------------------------------------------------------------------- the tests
 
 
@@ -115,7 +106,8 @@ def test_one_tunnel_peer_stopped_traffic_continues_and_the_summary_names_the_dow
         alibaba_status = alibaba_connections(playbook_lab)[f"{NAME}-t1"].status
         return telemetry[tunnel_1_ip] == "DOWN" and alibaba_status != "ipsec_sa_established"
 
-    wait_until(both_clouds_report_tunnel_1_down, 90, "dead peer detection to take tunnel 1 down on both clouds")
+    wait_until(both_clouds_report_tunnel_1_down, 90, "dead peer detection to take tunnel 1 down on both clouds",
+               interval=1.0)
 
     rerun = playbook_lab.run(MAIN, {"aws_alibaba_vpn_wait_for": "any", "aws_alibaba_vpn_wait_timeout": 60})
 
