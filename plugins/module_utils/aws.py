@@ -509,8 +509,9 @@ def get_vpn_connection(client: Any, vpn_connection_id: str) -> dict | None:
     return found[0] if found else None
 
 
-# States of a VPN connection that is neither being deleted nor gone.
-VPN_CONNECTION_LIVE_STATES = ["pending", "available"]
+# States of a VPN resource that is neither being deleted nor gone: VPN connections, virtual private
+# gateways and customer gateways share the lifecycle pending, available, deleting, deleted.
+LIVE_STATES = ["pending", "available"]
 
 
 def live_vpn_connections(client: Any, *, vpn_connection_id: str | None = None, name: str | None = None) -> list[dict]:
@@ -518,9 +519,9 @@ def live_vpn_connections(client: Any, *, vpn_connection_id: str | None = None, n
     if vpn_connection_id:
         found = describe_vpn_connections(client, ids=[vpn_connection_id])
     else:
-        filters = [{"Name": "tag:Name", "Values": [name]}, {"Name": "state", "Values": VPN_CONNECTION_LIVE_STATES}]
+        filters = [{"Name": "tag:Name", "Values": [name]}, {"Name": "state", "Values": LIVE_STATES}]
         found = [item for item in describe_vpn_connections(client, filters=filters) if tags_to_dict(item.get("Tags")).get("Name") == name]
-    return [item for item in found if item.get("State") in VPN_CONNECTION_LIVE_STATES]
+    return [item for item in found if item.get("State") in LIVE_STATES]
 
 
 @aws_api("create vpn connection")

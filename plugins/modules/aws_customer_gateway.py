@@ -140,8 +140,6 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils.diff impor
 from ansible_collections.multicloud.interconnect.plugins.module_utils.errors import CloudError
 from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 
-LIVE_STATES = ["pending", "available"]
-
 
 def input_problems(params: dict) -> list[str]:
     problems = []
@@ -174,8 +172,8 @@ def effective_asn(params: dict) -> int:
 def live_gateways(client: Any, filters: list[dict]) -> list[dict]:
     """Matching gateways that are not being deleted. The state is also checked here, not only in
     the filter, because not every EC2 implementation (moto among them) applies every filter."""
-    found = aws.describe_customer_gateways(client, filters=filters + [{"Name": "state", "Values": LIVE_STATES}])
-    return [item for item in found if item.get("State") in LIVE_STATES]
+    found = aws.describe_customer_gateways(client, filters=filters + [{"Name": "state", "Values": aws.LIVE_STATES}])
+    return [item for item in found if item.get("State") in aws.LIVE_STATES]
 
 
 def live_gateways_at(client: Any, ip_address: str, type_: str) -> list[dict]:

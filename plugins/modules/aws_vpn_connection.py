@@ -395,8 +395,6 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils.errors imp
 from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
-LIVE_STATES = ["pending", "available"]
-
 
 def input_problems(params: dict) -> list[str]:
     """Everything wrong with the options, found before any API call."""
@@ -426,8 +424,8 @@ def input_problems(params: dict) -> list[str]:
 def find_vpn_connection(client: Any, params: dict) -> dict | None:
     if params.get("vpn_connection_id"):
         found = aws.get_vpn_connection(client, params["vpn_connection_id"])
-        return found if found and found.get("State") in LIVE_STATES else None
-    filters = [{"Name": "customer-gateway-id", "Values": [params["customer_gateway_id"]]}, {"Name": "state", "Values": LIVE_STATES}]
+        return found if found and found.get("State") in aws.LIVE_STATES else None
+    filters = [{"Name": "customer-gateway-id", "Values": [params["customer_gateway_id"]]}, {"Name": "state", "Values": aws.LIVE_STATES}]
     if params.get("vpn_gateway_id"):
         filters.append({"Name": "vpn-gateway-id", "Values": [params["vpn_gateway_id"]]})
     else:
@@ -435,7 +433,7 @@ def find_vpn_connection(client: Any, params: dict) -> dict | None:
     if params.get("name") is not None:
         filters.append({"Name": "tag:Name", "Values": [params["name"]]})
     # State and name are checked here too: not every EC2 implementation applies every filter.
-    matches = [item for item in aws.describe_vpn_connections(client, filters=filters) if item.get("State") in LIVE_STATES
+    matches = [item for item in aws.describe_vpn_connections(client, filters=filters) if item.get("State") in aws.LIVE_STATES
                and params.get("name") in (None, aws.tags_to_dict(item.get("Tags")).get("Name"))]
     if len(matches) > 1:
         ids = ", ".join(item["VpnConnectionId"] for item in matches)

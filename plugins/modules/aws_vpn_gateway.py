@@ -167,8 +167,6 @@ from ansible_collections.multicloud.interconnect.plugins.module_utils.errors imp
 from ansible_collections.multicloud.interconnect.plugins.module_utils.resource import run_state_module
 from ansible_collections.multicloud.interconnect.plugins.module_utils.waiters import wait_for
 
-LIVE_STATES = ["pending", "available"]
-
 
 def input_problems(params: dict) -> list[str]:
     problems = []
@@ -187,9 +185,9 @@ def find_vpn_gateway(client: Any, params: dict) -> dict | None:
     if params.get("vpn_gateway_id"):
         found = aws.get_vpn_gateway(client, params["vpn_gateway_id"])
         return None if aws.resource_is_gone(found) else found
-    found = aws.describe_vpn_gateways(client, filters=[{"Name": "tag:Name", "Values": [params["name"]]}, {"Name": "state", "Values": LIVE_STATES}])
+    found = aws.describe_vpn_gateways(client, filters=[{"Name": "tag:Name", "Values": [params["name"]]}, {"Name": "state", "Values": aws.LIVE_STATES}])
     # State and name are checked here too: not every EC2 implementation applies every filter.
-    matches = [item for item in found if item.get("State") in LIVE_STATES and aws.tags_to_dict(item.get("Tags")).get("Name") == params["name"]]
+    matches = [item for item in found if item.get("State") in aws.LIVE_STATES and aws.tags_to_dict(item.get("Tags")).get("Name") == params["name"]]
     if len(matches) > 1:
         ids = ", ".join(item["VpnGatewayId"] for item in matches)
         raise CloudError("several VPN gateways are named %r (%s); set vpn_gateway_id" % (params["name"], ids),
